@@ -129,3 +129,20 @@ CREATE OR REPLACE VIEW latest_breakdown AS
 
 def empty(schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
+
+
+class ScoredFrames:
+    """What a scorer returns for a batch of dwellings: three frames without ``run_id``.
+
+    ``scores`` follows :data:`SCORES`, ``breakdown`` :data:`BREAKDOWN` and ``lines``
+    :data:`LINES` (``lines`` may be ``None`` when the caller asked for no lines).
+    """
+
+    __slots__ = ("scores", "breakdown", "lines")
+
+    def __init__(
+        self, scores: pl.DataFrame, breakdown: pl.DataFrame, lines: pl.DataFrame | None
+    ) -> None:
+        self.scores = scores
+        self.breakdown = breakdown
+        self.lines = lines
