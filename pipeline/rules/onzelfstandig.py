@@ -10,10 +10,11 @@ folder that names another profile, because the scorers implement exactly this on
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 #: The only interpretation profile the scorers implement (onzelfstandig.md §4).
 PROFILE = "H+O1-O8"
@@ -187,7 +188,9 @@ class OnzelfstandigRules:
         def c(item: str) -> Decimal:
             return _d(const[item])
 
-        heating = {(r["space_class"], r["condition"]): r for r in rows("heating_cooling_points.csv")}
+        heating = {
+            (r["space_class"], r["condition"]): r for r in rows("heating_cooling_points.csv")
+        }
         h_vertrek = heating[("vertrek", "heated")]
         h_overige = heating[("overige ruimte or verkeersruimte", "heated")]
         h_cooled = heating[("vertrek", "heated and cooled")]
@@ -226,9 +229,7 @@ class OnzelfstandigRules:
         )
         if not countertop_bands:
             raise ValueError(f"no countertop rows for variant {variant!r}")
-        kitchen = {
-            r["api_field"]: _d(r["points_each"]) for r in rows("kitchen_feature_points.csv")
-        }
+        kitchen = {r["api_field"]: _d(r["points_each"]) for r in rows("kitchen_feature_points.csv")}
         basic = {
             (r["item"], r["location"]): _d(r["points_each_before_sharing"])
             for r in rows("sanitary_basic_points.csv")
