@@ -51,11 +51,24 @@ def _block_rows(d: Dwelling, block: str) -> Iterator[dict[str, Any]]:
 
 def to_frames(dwellings: Iterable[Dwelling]) -> dict[str, pl.DataFrame]:
     dwellings = list(dwellings)
-    out = {"dwellings": F.conform("dwellings", pl.DataFrame([_dwelling_row(d) for d in dwellings], schema_overrides=F.DWELLINGS, infer_schema_length=None)) if dwellings else F.empty("dwellings")}
+    out = {
+        "dwellings": F.conform(
+            "dwellings",
+            pl.DataFrame(
+                [_dwelling_row(d) for d in dwellings],
+                schema_overrides=F.DWELLINGS,
+                infer_schema_length=None,
+            ),
+        )
+        if dwellings
+        else F.empty("dwellings")
+    }
     for block in BLOCKS:
         rows = [r for d in dwellings for r in _block_rows(d, block)]
         out[block] = (
-            F.conform(block, pl.DataFrame(rows, infer_schema_length=None)) if rows else F.empty(block)
+            F.conform(block, pl.DataFrame(rows, infer_schema_length=None))
+            if rows
+            else F.empty(block)
         )
     return out
 

@@ -7,10 +7,11 @@ from here. Field names follow ``shared/spec/wws/zelfstandig.md`` §4.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 
 def _d(s: str) -> Decimal:
@@ -94,7 +95,10 @@ class ZelfstandigRules:
 
         legal_date = dt.date.fromisoformat(manifest["legal_date"])
         label_points = {
-            r["label"]: (_d(r["points_eengezinswoning"]), _d(r["points_meergezinswoning_or_duplex"]))
+            r["label"]: (
+                _d(r["points_eengezinswoning"]),
+                _d(r["points_meergezinswoning_or_duplex"]),
+            )
             for r in rows("energy_label_points.csv")
         }
         index_rows = rows("energy_index_points.csv")
@@ -122,14 +126,20 @@ class ZelfstandigRules:
             )
             for r in rows("energy_build_year_points.csv")
         )
-        epv = {r["dwelling_category"]: _d(r["points"]) for r in rows("energy_performance_compensation_points.csv")}
+        epv = {
+            r["dwelling_category"]: _d(r["points"])
+            for r in rows("energy_performance_compensation_points.csv")
+        }
         counter = rows("kitchen_countertop_points.csv")
         kitchen = {
             r["api_field"]: _d(r["points_per_unit"])
             for r in rows("kitchen_feature_points.csv")
             if r["api_field"]
         }
-        basic = {(r["item"], r["location"]): _d(r["points_per_unit"]) for r in rows("sanitary_basic_points.csv")}
+        basic = {
+            (r["item"], r["location"]): _d(r["points_per_unit"])
+            for r in rows("sanitary_basic_points.csv")
+        }
 
         def basic_at(item: str, location_start: str) -> Decimal:
             for (it, loc), v in basic.items():
