@@ -1,0 +1,311 @@
+"""Orchestration: one function per command, calling the stages in order.
+
+ingest/validate -> (WOZ cache) -> score (engine or reference) -> store, and the run
+summary. The command line (``pipeline.cli``) only parses arguments and prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipeline import __version__, store
+from pipeline.rules import legal_date_for, rules_label
+from schemas import output as O
+
+ENGINES = ("vectorised", "reference")
+
+
+class ExitError(Exception):
+    """An error that ends a command with a contract exit code and a message."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class RunSummary:
+    run_id: str | None
+    db: str | None
+    peildatum: dt.date
+    dwellings_read: int
+    dwellings_scored: int
+    dwellings_rejected: int
+    status: str
+    scores: pl.DataFrame
+    rejects: pl.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    reject_rate: float = 0.0
+    message: str | None = None
+
+
+def check_peildatum(peildatum: dt.date) -> None:
+    """Exit 3 when no rule set covers the peildatum (independent rules are the minimum)."""
+    from pipeline.rules import PeildatumNotCovered
+
+    try:
+        legal_date_for("independent", peildatum)
+    except PeildatumNotCovered as exc:
+        raise ExitError(3, str(exc)) from exc
+
+
+def load(path: str | Path, peildatum: dt.date):
+    from pipeline.ingest import UnreadableInput, load_portfolio
+
+    try:
+        return load_portfolio(Path(path), peildatum)
+    except UnreadableInput as exc:
+        raise ExitError(2, str(exc)) from exc
+
+
+def supported_kinds(engine: str) -> set[str]:
+    if engine == "reference":
+        kinds = {"independent"}
+        if importlib.util.find_spec("pipeline.reference.onzelfstandig"):
+            kinds.add("non_independent")
+        return kinds
+    mod = importlib.import_module("pipeline.engine")
+    return set(getattr(mod, "SUPPORTED_KINDS", {"independent"}))
+
+
+def score_frames(frames, peildatum: dt.date, engine: str, *, lines: bool = True) -> O.ScoredFrames:
+    if engine == "reference":
+        from pipeline.reference import score_frames as reference
+
+        return reference(frames, peildatum, lines=lines)
+    from pipeline.engine import score_frames as vectorised
+
+    return vectorised(frames, peildatum, lines=lines)
+
+
+def _drop_dwellings(frames: dict[str, pl.DataFrame], ids: pl.Series) -> dict[str, pl.DataFrame]:
+    return {name: df.filter(~pl.col("dwelling_id").is_in(ids.implode())) for name, df in frames.items()}
+
+
+def _unsupported(frames, kinds: set[str]) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    d = frames["dwellings"]
+    bad = d.filter(~pl.col("kind").is_in(sorted(kinds)))
+    if bad.height == 0:
+        return frames, O.empty(O.REJECTS)
+    rejects = bad.select(
+        pl.lit("dwellings").alias("source"),
+        pl.lit(None, pl.Int64).alias("row_number"),
+        pl.col("dwelling_id"),
+        pl.lit("kind").alias("column"),
+        pl.lit("kind_supported").alias("check"),
+        pl.col("kind").alias("value"),
+        pl.format(
+            "{} dwellings are not supported yet by this version; the dwelling was not "
+            "scored. Score it separately once support lands.",
+            pl.col("kind"),
+        ).alias("message"),
+    )
+    return _drop_dwellings(frames, bad["dwelling_id"]), rejects
+
+
+def resolve_woz(con, dwellings: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
+    """Fill WOZ values from the cache (``wws woz fetch`` / ``wws woz import``) when the
+    WOZ module is present; else the portfolio values are used as they are."""
+    if importlib.util.find_spec("pipeline.woz") is None:
+        return dwellings
+    woz = importlib.import_module("pipeline.woz")
+    if not hasattr(woz, "resolve_woz"):
+        return dwellings
+    return woz.resolve_woz(con, dwellings, peildatum)
+
+
+def score_portfolio(
+    path: str | Path,
+    db: str | Path,
+    peildatum: dt.date,
+    *,
+    engine: str = "vectorised",
+    max_reject_rate: float | None = None,
+    lines: bool = True,
+) -> RunSummary:
+    """``wws score``: validate, score and write one run (all or nothing)."""
+    check_peildatum(peildatum)
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    portfolio = load(path, peildatum)
+    from pipeline.ingest import input_sha256
+
+    frames, unsupported = _unsupported(portfolio.frames, supported_kinds(engine))
+    rejects = pl.concat([portfolio.rejects.select(list(O.REJECTS)), unsupported], how="vertical_relaxed")
+    read = portfolio.dwellings_read
+    rejected = rejects["dwelling_id"].n_unique() if rejects.height else 0
+    con = store.connect(db)
+    try:
+        frames = dict(frames)
+        frames["dwellings"] = resolve_woz(con, frames["dwellings"], peildatum)
+        scored = score_frames(frames, peildatum, engine, lines=lines)
+        run = store.RunRecord(
+            run_id=store.new_run_id(started),
+            started_at=started,
+            peildatum=peildatum,
+            rules=rules_label(peildatum),
+            engine_version=__version__,
+            engine=engine,
+            input_path=str(Path(path).resolve()),
+            input_sha256=input_sha256(Path(path)),
+            dwellings_read=read,
+            dwellings_scored=scored.scores.height,
+            dwellings_rejected=rejected,
+        )
+        rate = rejected / read if read else 0.0
+        if max_reject_rate is not None and rate > max_reject_rate:
+            run.status = "failed"
+            run.dwellings_scored = 0
+            run.message = f"reject rate {rate:.1%} exceeds --max-reject-rate {max_reject_rate:.1%}"
+        run.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        store.write_run(con, run, scored, rejects)
+    finally:
+        con.close()
+    return RunSummary(
+        run_id=run.run_id,
+        db=str(db),
+        peildatum=peildatum,
+        dwellings_read=read,
+        dwellings_scored=run.dwellings_scored,
+        dwellings_rejected=rejected,
+        status=run.status,
+        scores=scored.scores,
+        rejects=rejects,
+        warnings=list(portfolio.warnings),
+        reject_rate=rate,
+        message=run.message,
+    )
+
+
+def validate_portfolio(path: str | Path, peildatum: dt.date) -> RunSummary:
+    """``wws validate``: validation only, nothing written."""
+    portfolio = load(path, peildatum)
+    rejects = portfolio.rejects.select(list(O.REJECTS))
+    rejected = rejects["dwelling_id"].n_unique() if rejects.height else 0
+    return RunSummary(
+        run_id=None,
+        db=None,
+        peildatum=peildatum,
+        dwellings_read=portfolio.dwellings_read,
+        dwellings_scored=0,
+        dwellings_rejected=rejected,
+        status="validated",
+        scores=O.empty(O.SCORES),
+        rejects=rejects,
+        warnings=list(portfolio.warnings),
+    )
+
+
+def reshape_portfolio(path: str | Path, out: str | Path, peildatum: dt.date) -> RunSummary:
+    """``wws reshape``: write the per-dwelling JSON Lines of the valid dwellings."""
+    from pipeline.reshape import from_frames
+
+    portfolio = load(path, peildatum)
+    dwellings = from_frames(portfolio.frames)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for d in dwellings:
+            fh.write(json.dumps(d.to_api_json(), ensure_ascii=False, separators=(",", ":")) + "\n")
+    tmp.replace(out)
+    rejects = portfolio.rejects.select(list(O.REJECTS))
+    return RunSummary(
+        run_id=None,
+        db=None,
+        peildatum=peildatum,
+        dwellings_read=portfolio.dwellings_read,
+        dwellings_scored=len(dwellings),
+        dwellings_rejected=rejects["dwelling_id"].n_unique() if rejects.height else 0,
+        status="reshaped",
+        scores=O.empty(O.SCORES),
+        rejects=rejects,
+        warnings=list(portfolio.warnings),
+    )
+
+
+# --- explain -------------------------------------------------------------------------
+
+
+def explain_stored(db: str | Path, dwelling_id: str, run_id: str | None = None) -> dict:
+    """The stored result of one dwelling (latest succeeded run unless ``run_id``)."""
+    if not Path(db).exists():
+        raise ExitError(2, f"database {db} does not exist; run `wws score` first")
+    con = store.connect(db, read_only=True)
+    try:
+        run_id = run_id or con.execute("SELECT run_id FROM latest_run").fetchone()
+        if isinstance(run_id, tuple):
+            run_id = run_id[0]
+        if run_id is None:
+            raise ExitError(2, f"{db} has no succeeded run")
+        score = con.execute(
+            "SELECT * FROM scores WHERE run_id = ? AND dwelling_id = ?", [run_id, dwelling_id]
+        ).pl()
+        if score.height == 0:
+            rej = con.execute(
+                "SELECT * FROM rejects WHERE run_id = ? AND dwelling_id = ?", [run_id, dwelling_id]
+            ).pl()
+            if rej.height:
+                msgs = "; ".join(rej["message"].to_list())
+                raise ExitError(2, f"dwelling {dwelling_id} was rejected in run {run_id}: {msgs}")
+            raise ExitError(2, f"dwelling {dwelling_id} is not in run {run_id}")
+        breakdown = con.execute(
+            "SELECT rubriek, rubriek_name, points FROM breakdown WHERE run_id = ? AND dwelling_id = ?",
+            [run_id, dwelling_id],
+        ).pl()
+        lines = con.execute(
+            "SELECT rubriek, line, label, quantity, unit, points FROM breakdown_lines "
+            "WHERE run_id = ? AND dwelling_id = ? ORDER BY rubriek, line",
+            [run_id, dwelling_id],
+        ).pl()
+        run = con.execute("SELECT rules FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    finally:
+        con.close()
+    return {
+        "run_id": run_id,
+        "rules": run[0] if run else None,
+        "score": score.row(0, named=True),
+        "breakdown": breakdown,
+        "lines": lines,
+    }
+
+
+def explain_body(path: str | Path, peildatum: dt.date) -> dict:
+    """Score one API request body with the reference scorer."""
+    from pydantic import ValidationError
+
+    from pipeline.reference import results_to_frames, score_dwelling
+    from pipeline.rules import PeildatumNotCovered
+    from schemas.dwelling import Dwelling
+
+    try:
+        body = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise ExitError(2, f"cannot read {path}: {exc}") from exc
+    try:
+        dwelling = Dwelling.model_validate(body)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ExitError(2, f"{path}: {problems}") from exc
+    check_peildatum(peildatum)
+    try:
+        result = score_dwelling(dwelling, peildatum)
+    except PeildatumNotCovered as exc:
+        raise ExitError(3, str(exc)) from exc
+    frames = results_to_frames([result], {dwelling.dwelling_id: dwelling.current_rent})
+    return {
+        "run_id": None,
+        "rules": rules_label(peildatum, (dwelling.kind.value,)),
+        "score": frames.scores.row(0, named=True),
+        "breakdown": frames.breakdown.drop("dwelling_id"),
+        "lines": frames.lines.drop("dwelling_id").sort("rubriek", "line"),
+    }
