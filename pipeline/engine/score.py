@@ -1,0 +1,164 @@
+"""The orchestrator: run a kind's rubrieken level by level and assemble the output frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import polars as pl
+
+from pipeline.engine._num import Q_E4, to_decimal
+from pipeline.engine.registry import KindSpec, RubriekResult, kind_spec
+from schemas import output as O
+
+try:  # the lead's label catalogue; the engine works without it (labels then null)
+    from schemas.lines import RUBRIEKEN, attach_labels
+except ImportError:  # pragma: no cover - until schemas/lines.py lands
+    RUBRIEKEN = {}
+
+    def attach_labels(df: pl.DataFrame) -> pl.DataFrame:
+        return df.with_columns(
+            pl.lit(None, dtype=pl.String).alias("label"),
+            pl.lit(None, dtype=pl.String).alias("unit"),
+        ).select(list(O.LINES))
+
+
+def _rules_for(kind: str, peildatum: dt.date, rules):
+    if rules is None:
+        from pipeline.rules import rules_for
+
+        return rules_for(kind, peildatum)
+    if isinstance(rules, Mapping):
+        return rules[kind]
+    return rules
+
+
+def _rubriek_name(kind: str, code: str) -> str | None:
+    names = RUBRIEKEN.get(kind) if isinstance(RUBRIEKEN.get(kind), Mapping) else None
+    if names is not None:
+        return names.get(code)
+    v = RUBRIEKEN.get(code)
+    if isinstance(v, Mapping):
+        return v.get(kind)
+    return v
+
+
+def score_kind(
+    spec: KindSpec, frames: Mapping[str, pl.DataFrame], peildatum: dt.date, rules, lines: bool
+) -> O.ScoredFrames:
+    ctx = spec.prepare(frames, peildatum, rules)
+    results: dict[str, RubriekResult] = {}
+    collected_lines: list[pl.DataFrame] = []
+    totals: dict[str, pl.DataFrame] = {}
+    for level in spec.levels():
+        pending = {r.code: r.compute(ctx, {c: results[c] for c in r.needs}) for r in level}
+        plans = []
+        for res in pending.values():
+            plans.append(res.total)
+            if lines:
+                plans.append(res.lines)
+        out = pl.collect_all(plans)
+        step = 2 if lines else 1
+        for i, (code, res) in enumerate(pending.items()):
+            total = out[i * step]
+            totals[code] = total
+            if lines:
+                collected_lines.append(out[i * step + 1])
+            results[code] = RubriekResult(
+                out[i * step + 1].lazy() if lines else res.lines, total.lazy()
+            )
+
+    ids = ctx.dwellings.select("dwelling_id").with_row_index("_idx").collect()
+    wide = ids
+    for code in spec.codes:
+        wide = wide.join(
+            totals[code].select("dwelling_id", pl.col("q").alias(code)),
+            on="dwelling_id",
+            how="left",
+        )
+    wide = wide.with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in spec.codes).sort("_idx")
+
+    scores = spec.finish(ctx, wide, totals).select([pl.col(c).cast(t) for c, t in O.SCORES.items()])
+
+    order = {c: i for i, c in enumerate(spec.codes)}
+    long = wide.unpivot(
+        index=["dwelling_id", "_idx"], on=list(spec.codes), variable_name="rubriek", value_name="q"
+    )
+    long = long.with_columns(
+        pl.col("rubriek").replace_strict(order, return_dtype=pl.Int64).alias("_r")
+    )
+    long = long.sort("_idx", "_r")
+    names = {c: _rubriek_name(spec.kind, c) for c in spec.codes}
+    breakdown = long.select(
+        "dwelling_id",
+        "rubriek",
+        pl.col("rubriek").replace_strict(names, return_dtype=pl.String).alias("rubriek_name"),
+        to_decimal(pl.col("q") * Q_E4, O.POINTS).alias("points"),
+    )
+
+    lines_df = None
+    if lines:
+        body = pl.concat(collected_lines, how="vertical") if collected_lines else None
+        lines_df = _with_afronding(body, long)
+        lines_df = lines_df.select(
+            "dwelling_id",
+            "rubriek",
+            "line",
+            to_decimal(pl.col("quantity_e4"), O.QUANTITY).alias("quantity"),
+            to_decimal(pl.col("points_e4"), O.LINE_POINTS).alias("points"),
+        )
+        lines_df = attach_labels(lines_df).select([pl.col(c).cast(t) for c, t in O.LINES.items()])
+    return O.ScoredFrames(scores, breakdown, lines_df)
+
+
+def _with_afronding(body: pl.DataFrame, long: pl.DataFrame) -> pl.DataFrame:
+    """Add ``<code>.afronding`` = rubriek points - Σ other lines, where non-zero."""
+    sums = body.group_by("dwelling_id", "rubriek").agg(pl.col("points_e4").sum().alias("s"))
+    diff = (
+        long.select("dwelling_id", "rubriek", (pl.col("q") * Q_E4).alias("r"))
+        .join(sums, on=["dwelling_id", "rubriek"], how="left")
+        .with_columns((pl.col("r") - pl.col("s").fill_null(0)).alias("points_e4"))
+        .filter(pl.col("points_e4") != 0)
+        .select(
+            "dwelling_id",
+            "rubriek",
+            (pl.col("rubriek").str.to_lowercase() + ".afronding").alias("line"),
+            pl.lit(None, dtype=pl.Int64).alias("quantity_e4"),
+            "points_e4",
+        )
+    )
+    return pl.concat([body, diff], how="vertical")
+
+
+def score_frames(
+    frames: Mapping[str, pl.DataFrame],
+    peildatum: dt.date,
+    rules=None,
+    *,
+    lines: bool = True,
+) -> O.ScoredFrames:
+    """Score every dwelling of ``frames`` (normalised, ``schemas.frames``) on ``peildatum``.
+
+    ``rules``: the rule set to use (a ``ZelfstandigRules``, or a mapping kind -> rules);
+    default: ``pipeline.rules.rules_for(kind, peildatum)``. Returns frames with exactly the
+    columns and dtypes of ``schemas.output`` SCORES / BREAKDOWN / LINES (``lines`` is None
+    when ``lines=False``). Pure: no I/O, no clock.
+    """
+    dw = frames["dwellings"]
+    if isinstance(dw, pl.LazyFrame):
+        dw = dw.collect()
+    kinds = [k for k in ("independent", "non_independent") if (dw["kind"] == k).any()]
+    unknown = set(dw["kind"].drop_nulls().unique().to_list()) - {"independent", "non_independent"}
+    if unknown:
+        raise ValueError(f"unknown dwelling kinds {sorted(unknown)}")
+    parts = []
+    for kind in kinds or ["independent"]:
+        spec = kind_spec(kind)
+        parts.append(score_kind(spec, frames, peildatum, _rules_for(kind, peildatum, rules), lines))
+    if len(parts) == 1:
+        return parts[0]
+    return O.ScoredFrames(
+        pl.concat([p.scores for p in parts]),
+        pl.concat([p.breakdown for p in parts]),
+        pl.concat([p.lines for p in parts]) if lines else None,
+    )
