@@ -1,0 +1,378 @@
+"""Ingest: read a portfolio (``portfolio-format.md``) into raw polars frames, as it is.
+
+Shape 1, a folder of tables: every table file is read into a frame whose columns carry
+the canonical names of :mod:`schemas.tables` (headers matched case-insensitively after
+trimming, aliases resolved, unknown columns dropped and reported once as a warning).
+A CSV is read entirely as text (trimmed; an empty cell is null): turning text into
+numbers, booleans and dates is validation's job, so that a bad cell becomes a reject and
+never a crash. A Parquet file keeps its own column types.
+
+Shape 2, JSON Lines: every non-blank line is decoded into a Python object; a line that
+is not JSON is kept as an error for validation to report.
+
+Bookkeeping: every frame gets ``__row``, the 1-based number of the data row in its file
+(the header is not counted: the first row under the header is row 1; for JSON Lines the
+physical line number). Rows whose cells are all empty are skipped but keep their numbers.
+
+Anything that cannot be read at all raises :class:`UnreadableInput`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from schemas.tables import HEADER_ALIASES, TABLE_NAMES, input_columns
+
+ROW = "__row"
+BOM = b"\xef\xbb\xbf"
+TABLE_SUFFIXES = (".csv", ".parquet")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+_DELIMITERS = (";", ",", "\t")
+
+
+class UnreadableInput(Exception):
+    """The input (or one of its files) cannot be read at all; the run must stop."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class RawTable:
+    """One table file as read: canonical column names, ``__row``, no parsing yet."""
+
+    table: str
+    path: Path
+    frame: pl.DataFrame
+    #: CSV: every column is text. Parquet: the file's own types.
+    is_text: bool
+    #: ``;``-delimited CSV: a decimal comma is accepted in numbers
+    decimal_comma: bool = False
+    #: columns of the table's model that the file does not have
+    missing: frozenset[str] = frozenset()
+    #: CSV records with more fields than the header: (row number, the record's fields)
+    ragged: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class JsonLine:
+    line_number: int
+    obj: Any = None
+    error: str | None = None
+    text: str = ""
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def _check_path(path: Path) -> Path:
+    if str(path) in ("", "."):
+        raise UnreadableInput("no portfolio given: pass a folder of tables or a .jsonl file")
+    if not path.exists():
+        raise UnreadableInput(f"{path}: no such file or folder")
+    return path
+
+
+def table_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
+    """The table file of each table present in ``folder`` (names matched case-insensitively)."""
+    found: dict[str, list[Path]] = {}
+    warnings: list[str] = []
+    for p in sorted(folder.iterdir()):
+        if not p.is_file():
+            continue
+        stem, suffix = p.stem.strip().lower(), p.suffix.lower()
+        if stem in TABLE_NAMES:
+            if suffix in TABLE_SUFFIXES:
+                found.setdefault(stem, []).append(p)
+            else:
+                warnings.append(f"{p.name}: not read (a table must be .csv or .parquet)")
+        elif suffix in TABLE_SUFFIXES:
+            warnings.append(
+                f"{p.name}: not read (not a table name; expected one of {', '.join(TABLE_NAMES)})"
+            )
+    out: dict[str, Path] = {}
+    for table, paths in found.items():
+        if len(paths) > 1:
+            names = " and ".join(x.name for x in paths)
+            raise UnreadableInput(
+                f"{folder}: table {table!r} is present twice ({names}); keep only one of them"
+            )
+        out[table] = paths[0]
+    if "dwellings" not in out:
+        hint = [w for w in warnings if w.lower().startswith("dwellings.")]
+        raise UnreadableInput(
+            f"{folder}: no dwellings.csv or dwellings.parquet; the dwellings table is required"
+            + (f" ({hint[0]})" if hint else "")
+        )
+    return out, warnings
+
+
+def input_files(path: str | Path) -> list[Path]:
+    """The files a portfolio consists of, sorted by name."""
+    path = _check_path(Path(path))
+    if path.is_dir():
+        files, _ = table_files(path)
+        return sorted(files.values(), key=lambda p: p.name)
+    return [path]
+
+
+def input_sha256(path: str | Path) -> str:
+    """SHA-256 of the portfolio's input files.
+
+    A single file (JSON Lines): the SHA-256 of its bytes (what ``sha256sum FILE`` prints).
+    A folder: the SHA-256 of the ``sha256sum`` listing of its table files sorted by name,
+    i.e. ``sha256sum dwellings.csv kitchen.csv ... | sha256sum`` run inside the folder.
+    """
+    path = Path(path)
+    files = input_files(path)
+    if not path.is_dir():
+        return _file_sha256(files[0])
+    listing = "".join(f"{_file_sha256(f)}  {f.name}\n" for f in files)
+    return hashlib.sha256(listing.encode()).hexdigest()
+
+
+def _file_sha256(p: Path) -> str:
+    h = hashlib.sha256()
+    with p.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------- text
+
+
+def _text_bytes(path: Path) -> bytes:
+    """The file's bytes without BOM, after checking that it is UTF-8 text."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise UnreadableInput(f"{path.name}: cannot be read ({e.strerror})") from e
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise UnreadableInput(
+            f"{path.name}: the file is UTF-16 text; save it as UTF-8 (Excel: 'CSV UTF-8')"
+        )
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    if b"\x00" in data:
+        raise UnreadableInput(
+            f"{path.name}: binary data, not a text file (is it a spreadsheet or a Parquet "
+            "file with the wrong name?)"
+        )
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise UnreadableInput(
+            f"{path.name}: not UTF-8 text (byte 0x{data[e.start]:02x} on line {line}); "
+            "save the file as UTF-8 (Excel: 'CSV UTF-8')"
+        ) from e
+    return data
+
+
+def _header_line(data: bytes) -> str:
+    end = data.find(b"\n")
+    return (data if end < 0 else data[:end]).decode("utf-8").rstrip("\r")
+
+
+def _delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _canonical_names(
+    table: str, source: str, headers: list[str]
+) -> tuple[list[str | None], list[str]]:
+    """Canonical column name per header position (None = unknown), and the unknown headers."""
+    known = set(input_columns(table))
+    aliases = HEADER_ALIASES.get(table, {})
+    names: list[str | None] = []
+    unknown: list[str] = []
+    seen: dict[str, str] = {}
+    for h in headers:
+        key = h.strip().lower()
+        name = key if key in known else aliases.get(key)
+        if name is None:
+            if key:
+                unknown.append(h.strip())
+            names.append(None)
+            continue
+        if name in seen:
+            raise UnreadableInput(
+                f"{source}: columns {seen[name]!r} and {h.strip()!r} are both read as "
+                f"{name!r}; remove one of them"
+            )
+        seen[name] = h.strip()
+        names.append(name)
+    return names, unknown
+
+
+def _finish(
+    table: str,
+    path: Path,
+    df: pl.DataFrame,
+    names: list[str | None],
+    unknown: list[str],
+    warnings: list[str],
+    *,
+    is_text: bool,
+    decimal_comma: bool = False,
+    ragged: list | None = None,
+) -> RawTable:
+    if unknown:
+        warnings.append(f"{path.name}: ignored unknown columns: {', '.join(unknown)}")
+    positions = {n: i for i, n in enumerate(names) if n is not None}
+    cols = df.columns
+    if df.width:
+        # normalise text: trimmed, an empty cell is missing
+        df = df.with_columns(
+            pl.col(c).str.strip_chars().replace("", None)
+            for c, t in df.schema.items()
+            if t == pl.String
+        )
+        nonempty = ~pl.all_horizontal(pl.all().exclude(ROW).is_null())
+    else:
+        nonempty = pl.lit(True)
+    df = df.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    df = df.filter(nonempty).select(ROW, *[pl.col(cols[i]).alias(n) for n, i in positions.items()])
+    missing = frozenset(set(input_columns(table)) - set(positions))
+    return RawTable(table, path, df, is_text, decimal_comma, missing, ragged or [])
+
+
+def read_csv(table: str, path: Path, warnings: list[str]) -> RawTable:
+    data = _text_bytes(path)
+    if not data.strip():
+        if table == "dwellings":
+            raise UnreadableInput(
+                f"{path.name}: the file is empty; the dwellings table is required"
+            )
+        warnings.append(f"{path.name}: the file is empty; read as no {table} rows")
+        empty = pl.DataFrame()
+        return _finish(table, path, empty, [], [], warnings, is_text=True)
+    header = _header_line(data)
+    sep = _delimiter(header)
+    headers = next(csv.reader([header], delimiter=sep))
+    names, unknown = _canonical_names(table, path.name, headers)
+    tmp = [f"c{i}" for i in range(len(headers))]
+    ragged: list[tuple[int, list[str]]] = []
+    try:
+        df = pl.read_csv(
+            io.BytesIO(data),
+            separator=sep,
+            has_header=True,
+            new_columns=tmp,
+            infer_schema=False,
+            quote_char='"',
+        )
+    except pl.exceptions.PolarsError:
+        df, ragged = _read_csv_slow(path, data, sep, tmp)
+    return _finish(
+        table,
+        path,
+        df,
+        names,
+        unknown,
+        warnings,
+        is_text=True,
+        decimal_comma=sep == ";",
+        ragged=ragged,
+    )
+
+
+def _read_csv_slow(path: Path, data: bytes, sep: str, cols: list[str]):
+    """Record by record, for a CSV polars refuses (records with more fields than the header).
+
+    Such records are set aside (validation rejects them); shorter ones are padded."""
+    width = len(cols)
+    out: list[list[str | None]] = []
+    ragged: list[tuple[int, list[str]]] = []
+    try:
+        reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=sep)
+        next(reader, None)
+        for n, rec in enumerate(reader, start=1):
+            if len(rec) > width:
+                ragged.append((n, rec))
+                out.append([None] * width)
+            else:
+                out.append(rec + [None] * (width - len(rec)))
+    except csv.Error as e:
+        raise UnreadableInput(f"{path.name}: not a readable CSV file ({e})") from e
+    df = pl.DataFrame(out, schema={c: pl.String for c in cols}, orient="row")
+    return df, ragged
+
+
+def read_parquet(table: str, path: Path, warnings: list[str]) -> RawTable:
+    try:
+        df = pl.read_parquet(path)
+    except Exception as e:  # noqa: BLE001 - any failure means "not a readable Parquet file"
+        raise UnreadableInput(f"{path.name}: not a readable Parquet file ({e})") from e
+    names, unknown = _canonical_names(table, path.name, df.columns)
+    return _finish(table, path, df, names, unknown, warnings, is_text=False)
+
+
+def read_tables(folder: Path) -> tuple[dict[str, RawTable], list[str]]:
+    """Shape 1: every table present in ``folder``, dwellings first."""
+    files, warnings = table_files(folder)
+    tables: dict[str, RawTable] = {}
+    for table in TABLE_NAMES:
+        p = files.get(table)
+        if p is None:
+            continue
+        reader = read_csv if p.suffix.lower() == ".csv" else read_parquet
+        tables[table] = reader(table, p, warnings)
+    return tables, warnings
+
+
+# ---------------------------------------------------------------------------- JSON Lines
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def read_jsonl(path: Path) -> list[JsonLine]:
+    """Shape 2: one entry per non-blank line."""
+    text = _text_bytes(path).decode("utf-8")
+    lines: list[JsonLine] = []
+    for n, raw in enumerate(text.split("\n"), start=1):
+        s = raw.strip()
+        if not s:
+            continue
+        try:
+            lines.append(JsonLine(n, json.loads(s, parse_constant=_no_constants), text=s))
+        except ValueError as e:
+            lines.append(JsonLine(n, error=str(e), text=s))
+    if not lines:
+        raise UnreadableInput(f"{path.name}: the file holds no dwellings (no non-blank lines)")
+    if all(x.error is not None for x in lines):
+        raise UnreadableInput(
+            f"{path.name}: not JSON Lines (line {lines[0].line_number}: {lines[0].error})"
+        )
+    return lines
+
+
+def portfolio_kind(path: str | Path) -> str:
+    """``tables`` or ``jsonl``; raises :class:`UnreadableInput` for anything else."""
+    p = _check_path(Path(path))
+    if p.is_dir():
+        return "tables"
+    if p.suffix.lower() in JSONL_SUFFIXES:
+        return "jsonl"
+    raise UnreadableInput(
+        f"{p.name}: a portfolio is a folder of tables (dwellings.csv, rooms.csv, ...) "
+        "or a .jsonl / .ndjson file"
+    )

@@ -1,0 +1,892 @@
+"""Validate: raw portfolio -> normalised frames of valid dwellings + one reject per problem.
+
+``load_portfolio(path, peildatum)`` reads either shape of ``portfolio-format.md`` and
+returns a :class:`Portfolio`: the frames of :mod:`schemas.frames` holding only the
+dwellings without any problem, and the ``rejects`` frame (``schemas.output.REJECTS``).
+
+Steps, table shape (all vectorised, no Python loop over rows):
+
+1. parse   every cell of a CSV is text: read it into its type with polars expressions
+           (``schemas.tables`` metadata says how); a cell that cannot be read is a
+           ``type`` problem, never a crash;
+2. check   the pandera model of each table (``schemas.tables``, polars backend,
+           ``lazy=True``: every problem of a file in one pass);
+3. cross   unknown ``dwelling_id`` in a block table, duplicate ``space_id`` within a
+           dwelling's block, unresolvable ``corop_region``;
+4. drop    a dwelling with any problem in any table is rejected whole;
+5. fill    the contract's defaults, ``category``, ``space_ref`` / ``position``, sanitary
+           ``showers`` / ``baths`` from ``shower_facility``; conform to ``schemas.frames``.
+
+JSON Lines: every line is validated with :class:`schemas.dwelling.Dwelling` (a failing
+line gives one reject per pydantic error, ``column`` = the error's location path such as
+``rooms.0.surface_area``); the valid ones go through ``pipeline.reshape.to_frames`` and
+then through steps 2 to 5 above, so both shapes obey exactly the same rules.
+
+Check names in ``rejects.check``: ``required``, ``type``, ``enum``, ``range``, ``format``,
+``unique``, ``unknown_dwelling_id``, ``duplicate_space_id``, ``field_count`` (a CSV record
+with more fields than its header), ``json`` (a line that is not a JSON object).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandera.polars as pa
+import polars as pl
+from pydantic import BaseModel, ValidationError
+
+from pipeline.ingest import (
+    ROW,
+    JsonLine,
+    RawTable,
+    UnreadableInput,
+    input_files,
+    input_sha256,
+    portfolio_kind,
+    read_jsonl,
+    read_tables,
+)
+from pipeline.reshape import to_frames
+from schemas import frames as F
+from schemas.dwelling import (
+    BLOCKS,
+    ENERGY_LABELS,
+    HOUSE_TYPE_CATEGORY,
+    KIND_ALIASES,
+    KITCHEN_FEATURES,
+    SANITARY_FEATURES,
+    Dwelling,
+    Kitchen,
+    Outdoor,
+    Parking,
+    Room,
+    Sanitary,
+    Toilet,
+    dwelling_category,
+)
+from schemas.output import REJECTS
+from schemas.tables import (
+    BUILD_YEAR_AHEAD,
+    BUILD_YEAR_MIN,
+    DERIVED,
+    TABLE_NAMES,
+    input_columns,
+    table_schemas,
+)
+
+try:  # the COROP resolver is optional: without it only the presence of corop_region is checked
+    from pipeline.corop import resolve_corop as _resolve_corop
+except ModuleNotFoundError as _e:  # pragma: no cover - depends on the checkout
+    if _e.name != "pipeline.corop":
+        raise
+    _resolve_corop = None
+
+__all__ = ["Portfolio", "UnreadableInput", "input_sha256", "load_portfolio", "validate_frames"]
+
+_S, _I, _F, _B, _D = pl.String, pl.Int64, pl.Float64, pl.Boolean, pl.Date
+_DTYPES: dict[str, pl.DataType] = {
+    "str": _S, "lower": _S, "upper": _S, "digits": _S,
+    "int": _I, "count_or_bool": _I,
+    "float": _F, "number_or_bool": _F,
+    "bool": _B, "flag_of": _B,
+    "date": _D,
+}  # fmt: skip
+_TRUE = ("true", "1", "yes", "ja", "waar")
+_FALSE = ("false", "0", "no", "nee", "onwaar")
+_BOOL = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
+_BOOL_WORDS = {k: v for k, v in _BOOL.items() if k not in ("1", "0")}
+
+
+@dataclass
+class Portfolio:
+    """A validated portfolio."""
+
+    #: ``schemas.frames`` tables of the valid dwellings (every table present, maybe empty)
+    frames: dict[str, pl.DataFrame]
+    #: one row per problem (``schemas.output.REJECTS``)
+    rejects: pl.DataFrame
+    #: data rows of the dwellings table / non-blank lines of the JSON Lines file
+    dwellings_read: int
+    #: unknown columns, ignored files, ... (never fatal)
+    warnings: list[str] = field(default_factory=list)
+    input_files: list[Path] = field(default_factory=list)
+
+    @property
+    def dwellings_valid(self) -> int:
+        return self.frames["dwellings"].height
+
+    @property
+    def dwellings_rejected(self) -> int:
+        """Dwelling rows (lines) read but not in ``frames``: read = valid + rejected."""
+        return self.dwellings_read - self.dwellings_valid
+
+
+def load_portfolio(path: str | Path, peildatum: dt.date) -> Portfolio:
+    """Read, validate and normalise a portfolio (folder of tables or JSON Lines file).
+
+    Raises :class:`pipeline.ingest.UnreadableInput` when the input cannot be read at all.
+    """
+    path = Path(path)
+    if portfolio_kind(path) == "tables":
+        tables, warnings = read_tables(path)
+        typed, rejects = _from_tables(tables)
+        dwellings_read = tables["dwellings"].frame.height
+    else:
+        lines = read_jsonl(path)
+        typed, rejects, warnings = _from_jsonl(path.name, lines)
+        dwellings_read = len(lines)
+    frames, more = validate_frames(typed, peildatum, rejects)
+    return Portfolio(
+        frames=frames,
+        rejects=_finish_rejects([*rejects, *more]),
+        dwellings_read=dwellings_read,
+        warnings=warnings,
+        input_files=input_files(path),
+    )
+
+
+# ============================================================================ typed tables
+
+
+@dataclass
+class _Typed:
+    """One table read into types, plus what is needed to report its problems."""
+
+    table: str
+    source: str
+    #: ROW + every model column (typed); block tables also ``space_id``
+    frame: pl.DataFrame
+    #: the cells as read (same height), for the ``value`` of a reject; None: use ``frame``
+    cells: pl.DataFrame | None = None
+    missing: frozenset[str] = frozenset()
+    decimal_comma: bool = False
+    #: cells that could not be read, as (index, column): pandera's follow-up complaints
+    #: about them (a required value is null) are not reported twice
+    unreadable: pl.DataFrame | None = None
+    #: JSON Lines: the reject ``column`` of a block column (a pydantic-style path)
+    label: Callable[[str], pl.Expr] | None = None
+    #: checks already done elsewhere (JSON Lines does dwelling_id uniqueness per line)
+    skip: frozenset[str] = frozenset()
+
+    def value(self, column: str, index: pl.Series) -> pl.Series:
+        src = self.cells if self.cells is not None and column in self.cells.columns else self.frame
+        if column not in src.columns:
+            return pl.Series([None] * len(index), dtype=_S)
+        s = src[column].gather(index)
+        return s if s.dtype == _S else s.cast(_S, strict=False)
+
+    def column_label(self, column: str, index: pl.Series) -> pl.Series:
+        if self.label is None:
+            return pl.Series([column] * len(index), dtype=_S)
+        return self.frame.select(self.label(column)).to_series().gather(index)
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+def _float(s: pl.Expr, decimal_comma: bool) -> pl.Expr:
+    t = s.str.replace_all(",", ".", literal=True) if decimal_comma else s
+    f = t.cast(_F, strict=False)
+    return pl.when(f.is_finite()).then(f)
+
+
+def _int(s: pl.Expr, decimal_comma: bool) -> pl.Expr:
+    f = _float(s, decimal_comma)
+    whole = pl.when((f == f.floor()) & (f.abs() < 2.0**53)).then(f.cast(_I))
+    return pl.coalesce(s.cast(_I, strict=False), whole)
+
+
+def _bool(s: pl.Expr, words: dict[str, bool] = _BOOL) -> pl.Expr:
+    return s.str.to_lowercase().replace_strict(words, default=None, return_dtype=_B)
+
+
+def _date(s: pl.Expr) -> pl.Expr:
+    return pl.when(s.str.contains(r"^\d{4}-\d{2}-\d{2}$")).then(
+        s.str.to_date("%Y-%m-%d", strict=False)
+    )
+
+
+def _parse_text(s: pl.Expr, meta: dict[str, Any], dc: bool) -> tuple[pl.Expr, pl.Expr | None]:
+    """(value, flag) expressions for a text column."""
+    p = meta["parse"]
+    if p in ("str", "digits"):
+        return s, None
+    if p == "lower":
+        v = s.str.to_lowercase()
+        return (v.replace(meta["aliases"]) if "aliases" in meta else v), None
+    if p == "upper":
+        return s.str.to_uppercase(), None
+    if p == "int":
+        return _int(s, dc), None
+    if p == "float":
+        return _float(s, dc), None
+    if p == "bool":
+        return _bool(s), None
+    if p == "date":
+        return _date(s), None
+    if p == "count_or_bool":
+        return pl.coalesce(_int(s, dc), _bool(s).cast(_I)), None
+    if p == "number_or_bool":
+        # a number wins: "1" is 1 m² / 1 m, only words (ja, true, ...) are the caller's flag
+        flag = _bool(s, _BOOL_WORDS)
+        return pl.when(flag.is_null()).then(_float(s, dc)), flag
+    raise ValueError(f"unknown parse kind {p!r}")  # pragma: no cover
+
+
+def _parse_native(
+    s: pl.Expr, meta: dict[str, Any], dtype: pl.DataType
+) -> tuple[pl.Expr, pl.Expr | None]:
+    """(value, flag) for a Parquet column that is not text; other types go through text."""
+    p = meta["parse"]
+    if dtype == pl.Null:
+        flag = pl.lit(None, _B) if p == "number_or_bool" else None
+        return pl.lit(None, _DTYPES[p]), flag
+    if p == "digits" and dtype.is_integer():
+        return s.cast(_S).str.zfill(meta["width"]), None
+    if p in ("int", "count_or_bool") and dtype.is_integer():
+        return s.cast(_I, strict=False), None
+    if p == "count_or_bool" and dtype == _B:
+        return s.cast(_I), None
+    if p in ("int", "count_or_bool") and dtype.is_float():
+        f = s.cast(_F)
+        return pl.when(f.is_finite() & (f == f.floor()) & (f.abs() < 2.0**53)).then(
+            f.cast(_I)
+        ), None
+    if p in ("float", "number_or_bool") and dtype.is_numeric():
+        f = s.cast(_F)
+        v = pl.when(f.is_finite()).then(f)
+        return v, (pl.lit(None, _B) if p == "number_or_bool" else None)
+    if p == "number_or_bool" and dtype == _B:
+        return pl.lit(None, _F), s
+    if p == "bool" and dtype == _B:
+        return s, None
+    if p == "bool" and dtype.is_integer():
+        return pl.when(s == 1).then(True).when(s == 0).then(False), None
+    if p == "date" and dtype == _D:
+        return s, None
+    if p == "date" and isinstance(dtype, pl.Datetime):
+        return s.dt.date(), None
+    return _parse_text(s.cast(_S), meta, False)
+
+
+def _parse(raw: RawTable) -> _Typed:
+    cols = input_columns(raw.table)
+    schema = raw.frame.schema
+    exprs: list[pl.Expr] = [pl.col(ROW)]
+    errors: list[pl.Expr] = []
+    for name, col in cols.items():
+        meta = col.metadata or {}
+        p = meta["parse"]
+        if name not in schema:
+            exprs.append(pl.lit(None, _DTYPES[p]).alias(name))
+            if p == "number_or_bool":
+                exprs.append(pl.lit(None, _B).alias(f"{name}_flag"))
+            continue
+        dtype = schema[name]
+        if dtype.is_nested():
+            raise UnreadableInput(
+                f"{raw.source}: column {name!r} holds nested data ({dtype}); "
+                "a table column must hold plain values"
+            )
+        s = pl.col(name)
+        if dtype == _S:
+            value, flag = _parse_text(s, meta, raw.decimal_comma)
+        else:
+            value, flag = _parse_native(s, meta, dtype)
+        exprs.append(value.alias(name))
+        if p == "number_or_bool":
+            exprs.append(flag.alias(f"{name}_flag"))
+            bad = s.is_not_null() & value.is_null() & flag.is_null()
+        else:
+            bad = s.is_not_null() & value.is_null()
+        errors.append(bad.alias(f"__bad__{name}"))
+    out = raw.frame.select(*exprs, *errors)
+    bad_cols = [c for c in out.columns if c.startswith("__bad__")]
+    unreadable = (
+        out.select(pl.int_range(pl.len(), dtype=pl.Int32).alias("index"), *bad_cols)
+        .filter(pl.any_horizontal(bad_cols))
+        .unpivot(index="index", variable_name="column", value_name="bad")
+        .filter("bad")
+        .select("index", pl.col("column").str.strip_prefix("__bad__"))
+        if bad_cols
+        else pl.DataFrame(schema={"index": pl.Int32, "column": _S})
+    )
+    return _Typed(
+        table=raw.table,
+        source=raw.source,
+        frame=out.drop(bad_cols),
+        cells=raw.frame,
+        missing=raw.missing,
+        decimal_comma=raw.decimal_comma,
+        unreadable=unreadable,
+    )
+
+
+def _from_tables(tables: dict[str, RawTable]) -> tuple[dict[str, _Typed], list[pl.DataFrame]]:
+    typed: dict[str, _Typed] = {}
+    rejects: list[pl.DataFrame] = []
+    for name, raw in tables.items():
+        t = _parse(raw)
+        typed[name] = t
+        if t.unreadable is not None and t.unreadable.height:
+            rejects.extend(_type_rejects(t))
+        if raw.ragged:
+            rejects.append(_ragged_rejects(t, raw))
+    return typed, rejects
+
+
+# ---------------------------------------------------------------------------- JSON Lines
+
+_TOP_KNOWN = set(Dwelling.model_fields) | {"doorbell_video", "corop_area_amsterdam_or_utrecth"}
+_BLOCK_MODELS: dict[str, type[BaseModel]] = {
+    "rooms": Room, "kitchen": Kitchen, "sanitary": Sanitary,
+    "toilet": Toilet, "outdoor": Outdoor, "parking": Parking,
+}  # fmt: skip
+_BLOCK_KNOWN = {b: set(m.model_fields) for b, m in _BLOCK_MODELS.items()}
+
+_PYDANTIC_CHECK = {
+    "missing": "required",
+    "literal_error": "enum",
+    "enum": "enum",
+    "greater_than_equal": "range",
+    "greater_than": "range",
+    "less_than_equal": "range",
+    "less_than": "range",
+    "finite_number": "type",
+}
+
+
+def _json_text(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v
+    text = json.dumps(v, ensure_ascii=False)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _pydantic_rejects(
+    source: str, line: JsonLine, did: str | None, err: ValidationError
+) -> list[dict[str, Any]]:
+    out = []
+    for e in err.errors(include_url=False):
+        loc = ".".join(str(x) for x in e["loc"])
+        msg = e["msg"].removeprefix("Value error, ")
+        kind = e["type"]
+        check = _PYDANTIC_CHECK.get(kind, "type" if kind.endswith(("_parsing", "_type")) else kind)
+        value = None if kind == "missing" else _json_text(e.get("input"))
+        if not loc:  # the model's own checks: kind-dependent requirements
+            loc = msg.split(" ", 1)[0]
+            value = _json_text(line.obj.get(loc)) if isinstance(line.obj, dict) else None
+            check = "required" if value in (None, "") or "required" in msg else "enum"
+        out.append(
+            {
+                "source": source,
+                "row_number": line.line_number,
+                "dwelling_id": did,
+                "column": loc,
+                "check": check,
+                "value": value,
+                "message": f"{loc}: {msg}" + _PYDANTIC_HINT.get(check, ""),
+            }
+        )
+    return out
+
+
+def _house_type_rejects(source: str, line: JsonLine, did: str | None) -> list[dict[str, Any]]:
+    obj = line.obj
+    kind = obj.get("kind")
+    if kind in (None, ""):
+        kind = "non_independent" if obj.get("corop_region") and not obj.get("house_type") else ""
+    if KIND_ALIASES.get(str(kind).strip().lower(), "independent") != "independent":
+        return []
+    ht = obj.get("house_type")
+    if isinstance(ht, str) and dwelling_category(ht) is not None:
+        return []
+    missing = ht in (None, "")
+    return [
+        {"source": source, "row_number": line.line_number, "dwelling_id": did,
+         "column": "house_type", "check": "required" if missing else "enum",
+         "value": None if missing else _json_text(ht),
+         "message": ("house_type is required for an independent dwelling but empty; fill it in"
+                     if missing else f"house_type {_json_text(ht)!r} is not accepted")
+         + f" (use {_ENUM_HINT['house_type']})"}
+    ]  # fmt: skip
+
+
+_PYDANTIC_HINT = {
+    "required": "; add the field",
+    "type": "; correct the value's type (see docs/input.md)",
+    "enum": "; use one of the accepted values (see docs/input.md)",
+    "range": "; correct the value",
+}
+
+
+def _from_jsonl(
+    source: str, lines: list[JsonLine]
+) -> tuple[dict[str, _Typed], list[pl.DataFrame], list[str]]:
+    rows: list[dict[str, Any]] = []
+    valid: list[Dwelling] = []
+    valid_lines: list[int] = []
+    unknown: set[str] = set()
+    ids: list[tuple[int, str]] = []
+
+    def reject(line: JsonLine, did: Any, column: str, check: str, value: Any, msg: str) -> None:
+        rows.append(
+            {"source": source, "row_number": line.line_number, "dwelling_id": did,
+             "column": column, "check": check, "value": value, "message": msg}
+        )  # fmt: skip
+
+    for line in lines:
+        if line.error is not None or not isinstance(line.obj, dict):
+            why = line.error or f"a line must hold one JSON object, not {type(line.obj).__name__}"
+            reject(
+                line,
+                None,
+                "",
+                "json",
+                _json_text(line.text),
+                f"line {line.line_number} is not a dwelling: {why}; fix or remove the line",
+            )
+            continue
+        obj = line.obj
+        raw_id = obj.get("dwelling_id")
+        did = raw_id.strip() if isinstance(raw_id, str) else None
+        ok = bool(did)
+        if not ok:
+            if raw_id is None or did == "":
+                reject(
+                    line,
+                    None,
+                    "dwelling_id",
+                    "required",
+                    None,
+                    "dwelling_id is missing; every line needs the dwelling's id",
+                )
+            else:
+                ok = False  # pydantic reports the wrong type below
+        else:
+            ids.append((line.line_number, did))
+        unknown |= {k for k in obj if k not in _TOP_KNOWN}
+        for b in BLOCKS:
+            items = obj.get(b)
+            if isinstance(items, list):
+                for it in items:
+                    if isinstance(it, dict):
+                        unknown |= {f"{b}[].{k}" for k in it if k not in _BLOCK_KNOWN[b]}
+        try:
+            d = Dwelling.model_validate(obj)
+        except ValidationError as e:
+            rows.extend(_pydantic_rejects(source, line, did, e))
+            if all(err["loc"] for err in e.errors()):
+                # field errors stop pydantic before the model's own house_type check
+                rows.extend(_house_type_rejects(source, line, did))
+            continue
+        if ok:
+            if d.dwelling_id != did:  # keep the id trimmed, as the table shape does
+                d = d.model_copy(update={"dwelling_id": did})
+            valid.append(d)
+            valid_lines.append(line.line_number)
+
+    # duplicate dwelling_id across all readable lines (valid or not)
+    counts = Counter(i for _, i in ids)
+    lines_of: dict[str, list[int]] = {}
+    for n, i in ids:
+        if counts[i] > 1:
+            lines_of.setdefault(i, []).append(n)
+    for i, ns in lines_of.items():
+        for n in ns:
+            rows.append(
+                {"source": source, "row_number": n, "dwelling_id": i, "column": "dwelling_id",
+                 "check": "unique", "value": i,
+                 "message": f"dwelling_id {i!r} occurs {len(ns)} times in {source} (lines "
+                 f"{', '.join(map(str, ns))}); each dwelling must appear once: remove or "
+                 "renumber the duplicates (all of them are rejected)"}
+            )  # fmt: skip
+
+    frames = to_frames(valid)
+    typed: dict[str, _Typed] = {}
+    dw = frames["dwellings"].with_columns(pl.Series(ROW, valid_lines, dtype=_I))
+    typed["dwellings"] = _Typed("dwellings", source, dw, skip=frozenset({"unique"}))
+    for b in BLOCKS:
+        line_nos = [n for d, n in zip(valid, valid_lines, strict=True) for _ in getattr(d, b)]
+        space_ids = [it.space_id for d in valid for it in getattr(d, b)]
+        f = frames[b].with_columns(
+            pl.Series(ROW, line_nos, dtype=_I), pl.Series("space_id", space_ids, dtype=_S)
+        )
+        typed[b] = _Typed(b, source, f, label=_json_label(b))
+    warnings = (
+        [f"{source}: ignored unknown fields: {', '.join(sorted(unknown))}"] if unknown else []
+    )
+    piece = pl.DataFrame(rows, schema=REJECTS) if rows else None
+    return typed, ([piece] if piece is not None else []), warnings
+
+
+def _json_label(block: str) -> Callable[[str], pl.Expr]:
+    nested = {"kitchen": ("kitchen_features", KITCHEN_FEATURES),
+              "sanitary": ("sanitary_features", SANITARY_FEATURES)}.get(block)  # fmt: skip
+
+    def label(column: str) -> pl.Expr:
+        path = column
+        if nested and column in nested[1]:
+            path = f"{nested[0]}.{column}"
+        return pl.concat_str(
+            [pl.lit(f"{block}."), (pl.col("position") - 1).cast(_S), pl.lit(f".{path}")]
+        )
+
+    return label
+
+
+# ============================================================================ checks
+
+
+def validate_frames(
+    typed: dict[str, _Typed], peildatum: dt.date, earlier: list[pl.DataFrame] = ()
+) -> tuple[dict[str, pl.DataFrame], list[pl.DataFrame]]:
+    """Steps 2-5 on typed tables: pandera, cross-table checks, drop, fill, conform.
+
+    ``earlier``: rejects found before (unreadable cells, failing JSON lines); their
+    dwellings are dropped too. Returns the frames and the rejects found here."""
+    schemas = table_schemas(peildatum)
+    rejects: list[pl.DataFrame] = []
+    for name, t in typed.items():
+        rejects.extend(_pandera_rejects(t, schemas[name], peildatum))
+    dw = typed["dwellings"]
+    rejects.extend(_corop_rejects(dw))
+    for b in BLOCKS:
+        if b not in typed:
+            continue
+        t = typed[b]
+        t.frame = _with_positions(t.frame)
+        rejects.extend(_unknown_id_rejects(t, dw))
+        rejects.extend(_duplicate_space_rejects(t))
+    found = [*earlier, *rejects]
+    bad = (
+        pl.concat([r.select(pl.col("dwelling_id").cast(_S)) for r in found])["dwelling_id"]
+        .drop_nulls()
+        .unique()
+        if found
+        else pl.Series([], dtype=_S)
+    )
+
+    keep_dw = dw.frame.filter(
+        pl.col("dwelling_id").is_not_null() & ~pl.col("dwelling_id").is_in(bad)
+    )
+    good = keep_dw["dwelling_id"]
+    out = {"dwellings": F.conform("dwellings", _fill_dwellings(keep_dw))}
+    for b in BLOCKS:
+        if b not in typed:
+            out[b] = F.empty(b)
+            continue
+        f = typed[b].frame.filter(pl.col("dwelling_id").is_in(good))
+        out[b] = F.conform(b, _fill_block(b, f))
+    return out, rejects
+
+
+# ---------------------------------------------------------------------------- pandera
+
+
+def _check_kind(check: str) -> str:
+    if check == "not_nullable" or check.startswith("required_for"):
+        return "required"
+    if check == "field_uniqueness":
+        return "unique"
+    if check.startswith("isin(") or check == "house_type_known":
+        return "enum"
+    if check.startswith(("greater_than", "less_than", "in_range")):
+        return "range"
+    if check.startswith("str_matches("):
+        return "format"
+    return check
+
+
+def _pandera_rejects(
+    t: _Typed, schema: pa.DataFrameSchema, peildatum: dt.date
+) -> list[pl.DataFrame]:
+    try:
+        schema.validate(t.frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as e:
+        fc = e.failure_cases
+    if fc.filter(pl.col("index").is_null()).height:  # the frame itself is malformed: a bug here
+        raise RuntimeError(f"{t.source}: schema-level validation failure\n{fc}")
+    kinds = {c: _check_kind(c) for c in fc["check"].unique().to_list()}
+    fc = fc.select(
+        pl.col("index").cast(pl.Int32),
+        "column",
+        pl.col("check").replace_strict(kinds, return_dtype=_S).alias("kind"),
+    ).unique(maintain_order=True)
+    if t.unreadable is not None and t.unreadable.height:
+        fc = fc.join(t.unreadable, on=["index", "column"], how="anti")
+    fc = fc.filter(~pl.col("kind").is_in(list(t.skip)))
+    out = []
+    for (column, kind), part in fc.group_by(["column", "kind"], maintain_order=True):
+        out.append(_piece(t, part["index"], column, kind, peildatum))
+    return out
+
+
+def _piece(t: _Typed, index: pl.Series, column: str, kind: str, peildatum: dt.date) -> pl.DataFrame:
+    """Reject rows for the rows ``index`` of table ``t`` failing ``kind`` on ``column``."""
+    index = index.cast(pl.Int32).sort()
+    df = pl.DataFrame(
+        {
+            "source": pl.Series([t.source] * len(index), dtype=_S),
+            "row_number": t.frame[ROW].gather(index),
+            "dwelling_id": t.frame["dwelling_id"].gather(index).cast(_S),
+            "column": t.column_label(column, index),
+            "check": pl.Series([kind] * len(index), dtype=_S),
+            "value": t.value(column, index),
+        }
+    )
+    if kind in ("unique", "duplicate_space_id"):
+        return _with_group_message(t, df, column, kind)
+    before, after = _message(t, column, kind, peildatum)
+    msg = pl.concat_str([pl.lit(before), pl.col("value").fill_null("(empty)"), pl.lit(after)])
+    if after is None:  # the value is not part of the message
+        msg = pl.lit(before)
+    return df.with_columns(msg.alias("message"))
+
+
+def _with_group_message(t: _Typed, df: pl.DataFrame, column: str, kind: str) -> pl.DataFrame:
+    keys = ["dwelling_id"] if kind == "unique" else ["dwelling_id", "value"]
+    rows = df.group_by(keys).agg(
+        pl.col("row_number").sort().cast(_S).str.join(", ").alias("_rows"),
+        pl.len().alias("_n"),
+    )
+    df = df.join(rows, on=keys, how="left", nulls_equal=True)
+    if kind == "unique":
+        msg = pl.format(
+            "dwelling_id '{}' occurs {} times in {} (rows {}); each dwelling must appear "
+            "once: remove or renumber the duplicates (all of them are rejected)",
+            pl.col("value"),
+            pl.col("_n"),
+            pl.lit(t.source),
+            pl.col("_rows"),
+        )
+    else:
+        msg = pl.format(
+            "space_id '{}' occurs {} times in the {} rows of dwelling '{}' (rows {}); give every "
+            "space of a dwelling its own space_id (a row without space_id is numbered by its "
+            "position in the dwelling's {} rows)",
+            pl.col("value"),
+            pl.col("_n"),
+            pl.lit(t.table),
+            pl.col("dwelling_id"),
+            pl.col("_rows"),
+            pl.lit(t.table),
+        )
+    return df.with_columns(msg.alias("message")).drop("_rows", "_n")
+
+
+_ENUM_HINT = {
+    "kind": "independent or non_independent (also: zelfstandig, onzelfstandig)",
+    "energy_label": ", ".join(ENERGY_LABELS) + " or empty",
+    "monument": "national, municipal, provincial or empty "
+    "(also: rijksmonument, gemeentelijk, provinciaal)",
+    "type_of_room": "room (a vertrek) or other (an overige ruimte)",
+    "shower_facility": "shower, bath, shower/bath or empty",
+    "parking_type": "1 (closed garage of the complex), 2 (outdoor with roof), "
+    "3 (outdoor without roof)",
+    "house_type": "Eengezinswoning, Meergezinswoning or Duplexwoning, or one of the synonyms "
+    + ", ".join(sorted(HOUSE_TYPE_CATEGORY)),
+    "corop_region": "a COROP region name (e.g. Groot-Amsterdam, Utrecht) or CBS code "
+    "(CR01 ... CR40)",
+}
+
+_TYPE_HINT = {
+    "int": ("a whole number", "write digits only, e.g. 3"),
+    "count_or_bool": ("a whole number", "write a count such as 1, or yes/no"),
+    "bool": ("a yes/no value", "use true/false, 1/0, yes/no, ja/nee or waar/onwaar"),
+    "date": ("a date", "write it as YYYY-MM-DD, e.g. 2024-07-01"),
+}
+
+
+def _message(t: _Typed, column: str, kind: str, peildatum: dt.date) -> tuple[str, str | None]:
+    """Message text before and after the offending value (after None: no value shown)."""
+    src = t.source
+    if kind == "required":
+        if column in t.missing:
+            return (f"{src} has no column {column}, which is required; add the column "
+                    "and fill it in for every row", None)  # fmt: skip
+        cond = {"house_type": " for an independent dwelling",
+                "usable_surface_area": " for a non_independent dwelling (m² of the whole address)",
+                "corop_region": " for a non_independent dwelling"}.get(column, "")  # fmt: skip
+        hint = f" ({_ENUM_HINT[column]})" if column in _ENUM_HINT else ""
+        return f"{column} is required{cond} but empty; fill it in{hint}", None
+    if kind == "type":
+        meta = input_columns(t.table)[column].metadata or {}
+        p = meta.get("parse")
+        if p in ("float", "number_or_bool"):
+            comma = (
+                "12.5 or 12,5" if t.decimal_comma
+                else "12.5 (a decimal comma is only read in a ';'-separated file)"
+            )  # fmt: skip
+            what = "a number" if p == "float" else "a number or a yes/no value"
+            return f"{column} '", f"' is not {what}; write a finite number such as {comma}"
+        what, how = _TYPE_HINT.get(p, ("readable", "correct it"))
+        return f"{column} '", f"' is not {what}; {how}"
+    if kind == "enum":
+        return (
+            f"{column} '",
+            f"' is not accepted; use {_ENUM_HINT.get(column, 'an accepted value')}",
+        )
+    if kind == "range":
+        if column in ("build_year", "newbuild_completion_year"):
+            top = peildatum.year + BUILD_YEAR_AHEAD
+            return (
+                f"{column} ",
+                f" is out of range: it must lie between {BUILD_YEAR_MIN} and {top} "
+                f"(the peildatum's year + {BUILD_YEAR_AHEAD}); correct the year",
+            )
+        if column in ("shared_addresses", "shared_spaces"):
+            return f"{column} ", " is negative; write the number of sharers, 1 or more"
+        return f"{column} ", " is negative; it must be 0 or more"
+    if kind == "format":
+        width = (input_columns(t.table)[column].metadata or {}).get("width")
+        what = "a BAG id" if width == 16 else "a WOZ object number"
+        return (f"{column} '", f"' is not {what}: it must be exactly {width} digits (if a "
+                "spreadsheet dropped a leading zero, store the column as text)")  # fmt: skip
+    if kind == "unknown_dwelling_id":
+        return (f"this {t.table} row refers to dwelling_id '", "', which is not in the "
+                "dwellings table; add the dwelling or correct the id")  # fmt: skip
+    return f"{column} '", f"' fails check {kind}"
+
+
+def _type_rejects(t: _Typed) -> list[pl.DataFrame]:
+    assert t.unreadable is not None
+    out = []
+    for (column,), part in t.unreadable.group_by(["column"], maintain_order=True):
+        out.append(_piece(t, part["index"], column, "type", dt.date.min))
+    return out
+
+
+def _ragged_rejects(t: _Typed, raw: RawTable) -> pl.DataFrame:
+    width = len(raw.frame.columns) - 1
+    rows = [
+        {"source": t.source, "row_number": n, "dwelling_id": None, "column": "",
+         "check": "field_count", "value": ";".join(rec) if raw.decimal_comma else ",".join(rec),
+         "message": f"this record has {len(rec)} fields but the header has fewer; a value "
+         "probably contains the delimiter: quote it (in a ','-separated file write decimals "
+         "with a point)"}
+        for n, rec in raw.ragged
+    ]  # fmt: skip
+    del width
+    return pl.DataFrame(rows, schema=REJECTS)
+
+
+# ---------------------------------------------------------------------------- cross checks
+
+
+def _corop_rejects(dw: _Typed) -> list[pl.DataFrame]:
+    if _resolve_corop is None:
+        return []
+    f = dw.frame
+    n = f.filter((pl.col("kind") == "non_independent") & pl.col("corop_region").is_not_null())
+    if not n.height:
+        return []
+    unresolved = [v for v in n["corop_region"].unique().to_list() if _resolve_corop(v) is None]
+    if not unresolved:
+        return []
+    idx = f.with_row_index("index").filter(
+        (pl.col("kind") == "non_independent") & pl.col("corop_region").is_in(unresolved)
+    )["index"]
+    return [_piece(dw, idx, "corop_region", "enum", dt.date.min)]
+
+
+def _with_positions(f: pl.DataFrame) -> pl.DataFrame:
+    """``position`` (1-based, input order within the dwelling's block) and ``space_ref``."""
+    pos = (pl.int_range(pl.len(), dtype=_I).over("dwelling_id") + 1).alias("position")
+    f = f.with_columns(pos)
+    return f.with_columns(
+        pl.coalesce(pl.col("space_id"), pl.col("position").cast(_S)).alias("space_ref")
+    )
+
+
+def _unknown_id_rejects(t: _Typed, dw: _Typed) -> list[pl.DataFrame]:
+    known = dw.frame["dwelling_id"].drop_nulls()
+    idx = t.frame.with_row_index("index").filter(
+        pl.col("dwelling_id").is_not_null() & ~pl.col("dwelling_id").is_in(known)
+    )["index"]
+    return [_piece(t, idx, "dwelling_id", "unknown_dwelling_id", dt.date.min)] if len(idx) else []
+
+
+def _duplicate_space_rejects(t: _Typed) -> list[pl.DataFrame]:
+    idx = t.frame.with_row_index("index").filter(
+        pl.col("dwelling_id").is_not_null() & (pl.len().over("dwelling_id", "space_ref") > 1)
+    )["index"]
+    if not len(idx):
+        return []
+    piece = _piece(t, idx, "space_id", "duplicate_space_id", dt.date.min)
+    # the value is the space reference (space_id, or the position of a row without one)
+    refs = t.frame["space_ref"].gather(idx.cast(pl.Int32).sort())
+    return [
+        _with_group_message(
+            t, piece.drop("message").with_columns(value=refs), "space_id", "duplicate_space_id"
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------- defaults
+
+
+def _defaults(table: str) -> list[pl.Expr]:
+    out = []
+    for name, col in input_columns(table).items():
+        meta = col.metadata or {}
+        d = meta.get("default")
+        if d is None or d == DERIVED:
+            continue
+        e = pl.col(name)
+        if meta.get("zero_is_default"):
+            e = pl.when(e.is_null() | (e == 0)).then(pl.lit(d, _I)).otherwise(e)
+        else:
+            e = e.fill_null(d)
+        out.append(e.alias(name))
+    return out
+
+
+def _fill_dwellings(f: pl.DataFrame) -> pl.DataFrame:
+    return f.with_columns(
+        *_defaults("dwellings"),
+        pl.col("newbuild_completion_year").fill_null(pl.col("build_year")),
+        pl.col("house_type")
+        .str.strip_chars()
+        .str.to_lowercase()
+        .replace_strict(HOUSE_TYPE_CATEGORY, default=None, return_dtype=_S)
+        .alias("category"),
+    )
+
+
+def _fill_block(block: str, f: pl.DataFrame) -> pl.DataFrame:
+    f = f.with_columns(*_defaults(block))
+    if block == "sanitary":
+        sf = pl.col("shower_facility")
+        f = f.with_columns(
+            pl.col("showers").fill_null(sf.is_in(["shower", "shower/bath"]).cast(_I)),
+            pl.col("baths").fill_null(sf.is_in(["bath", "shower/bath"]).cast(_I)),
+        )
+    return f
+
+
+# ---------------------------------------------------------------------------- rejects
+
+
+def _finish_rejects(pieces: list[pl.DataFrame]) -> pl.DataFrame:
+    if not pieces:
+        return pl.DataFrame(schema=REJECTS)
+    order = {name: i for i, name in enumerate(TABLE_NAMES)}
+    df = pl.concat([p.select(list(REJECTS)).cast(REJECTS) for p in pieces], how="vertical")
+    rank = pl.col("source").str.replace(r"\.[^.]*$", "").str.to_lowercase()
+    return (
+        df.with_columns(
+            rank.replace_strict(order, default=len(order), return_dtype=pl.Int32).alias("_t")
+        )
+        .sort("_t", "source", "row_number", maintain_order=True, nulls_last=True)
+        .drop("_t")
+    )
