@@ -1,0 +1,5 @@
+import sys
+
+from pipeline.woz.cli import main
+
+sys.exit(main())
