@@ -6,6 +6,14 @@ import datetime as dt
 
 import duckdb
 import pytest
+from woz_double import generated_number, generated_value
+from woz_double.fixtures import (  # noqa: F401  (pytest fixtures)
+    FakeClock,
+    client_config,
+    clock,
+    make_double,
+    pki,
+)
 
 from pipeline.woz import (
     WozAuthError,
@@ -17,14 +25,6 @@ from pipeline.woz import (
     WozUnavailable,
 )
 from pipeline.woz.ledger import AMSTERDAM
-from woz_double import generated_number, generated_value
-from woz_double.fixtures import (  # noqa: F401  (pytest fixtures)
-    FakeClock,
-    client_config,
-    clock,
-    make_double,
-    pki,
-)
 
 
 def ledger_count(client: WozClient) -> int:
@@ -57,7 +57,9 @@ def test_get_object_over_mutual_tls_returns_typed_values(tls):
     assert obj.belanghebbende_eigenaar is None
     (rec,) = double.answered()
     assert rec.client_cert is True
-    assert rec.query["fields"] == "identificatie,aanduiding,adresseerbaarObjectIdentificaties,waarden"
+    assert rec.query["fields"] == (
+        "identificatie,aanduiding,adresseerbaarObjectIdentificaties,waarden"
+    )
     assert ledger_count(client) == 1
 
 
@@ -183,18 +185,18 @@ def test_untrusted_server_certificate_is_a_clear_tls_error(make_double, pki, clo
 def test_transient_failures_are_retried_with_bounded_jittered_backoff(
     make_double, pki, fault  # noqa: F811
 ):
-    clock = FakeClock()
-    double = make_double(clock=clock.now)
+    fake = FakeClock()
+    double = make_double(clock=fake.now)
     double.inject(fault, fault, fault)
     cfg = client_config(
         double, pki, backoff_base=1.0, backoff_cap=3.0, max_retries=4, spread=False
     )
-    client = WozClient(cfg, clock=clock.now, sleep=clock.sleep)
+    client = WozClient(cfg, clock=fake.now, sleep=fake.sleep)
     obj = client.get_object("800000014669")
     assert obj is not None and obj.identificatie == "800000014669"
     assert len(double.answered()) == 4
     assert ledger_count(client) == 4  # every attempt counted
-    backoffs = clock.sleeps  # spread off and 4 requests in a 35 window: only backoffs
+    backoffs = fake.sleeps  # spread off and 4 requests in a 35 window: only backoffs
     assert len(backoffs) == 3
     # equal jitter: attempt n waits in [d/2, d] with d = min(cap, base * 2**n)
     for n, s in enumerate(backoffs):

@@ -93,6 +93,21 @@ def _fail(msg: str) -> int:
     return EXIT_USAGE
 
 
+def _portfolio_loader() -> Any:
+    """``load_portfolio(path, peildatum)``: from ``pipeline.ingest``, or from
+    ``pipeline.validate`` where it lives today."""
+    import importlib
+
+    for module in ("pipeline.ingest", "pipeline.validate"):
+        try:
+            fn = getattr(importlib.import_module(module), "load_portfolio", None)
+        except ImportError:
+            fn = None
+        if fn is not None:
+            return fn
+    return None
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
     from pipeline.woz.client import WozClient
     from pipeline.woz.config import load_config
@@ -104,13 +119,12 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         cfg = load_config(args.config)
     except WozConfigError as exc:
         return _fail(str(exc))
-    try:
-        from pipeline.ingest import load_portfolio
-    except ImportError as exc:  # pragma: no cover - until ingest lands
-        return _fail(f"portfolio loading is not available: {exc}")
+    load_portfolio = _portfolio_loader()
+    if load_portfolio is None:
+        return _fail("portfolio loading (pipeline.ingest.load_portfolio) is not available")
     try:
         portfolio = load_portfolio(Path(args.portfolio), peildatum)
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # UnreadableInput and friends: a message, never a traceback
         return _fail(f"cannot read {args.portfolio}: {exc}")
     dwellings = portfolio.frames["dwellings"]
     con = _connect(args.db)

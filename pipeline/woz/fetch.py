@@ -23,7 +23,7 @@ from pipeline.woz.errors import (
 )
 from pipeline.woz.ledger import AMSTERDAM, UTC, next_amsterdam_midnight
 from pipeline.woz.resolve import relevant_candidates
-from pipeline.woz.store import ensure_tables
+from pipeline.woz.store import ensure_tables, query_frame
 
 log = logging.getLogger(__name__)
 
@@ -124,9 +124,12 @@ def worklist(
     d = dwellings.select(cols).with_row_index("__row")
     chosen = relevant_candidates(con, dwellings, peildatum).select("__row")
     cutoff = (now - recheck_after).astimezone(UTC).replace(tzinfo=None)
-    recent = con.execute(
-        "SELECT dwelling_id FROM woz_lookups WHERE looked_up_at > ?", [cutoff]
-    ).pl()
+    recent = query_frame(
+        con,
+        "SELECT dwelling_id FROM woz_lookups WHERE looked_up_at > ?",
+        [cutoff],
+        {"dwelling_id": pl.String},
+    )
     has = pl.col
 
     def nonblank(c: str) -> pl.Expr:
@@ -148,7 +151,7 @@ def worklist(
     tier = pl.when(has("woz_value").is_null() | (has("woz_value") <= 0)).then(0).otherwise(1)
     return (
         d.join(chosen, on="__row", how="anti")
-        .join(recent.cast({"dwelling_id": pl.String}), on="dwelling_id", how="anti")
+        .join(recent, on="dwelling_id", how="anti")
         .with_columns(tier.alias("__tier"), key_rank.alias("__key"))
         .sort(["__tier", "__key", "dwelling_id"])
         .drop("__row")

@@ -16,6 +16,7 @@ import polars as pl
 
 from pipeline.woz.ledger import table_exists
 from pipeline.woz.models import relevant_years
+from pipeline.woz.store import query_frame
 
 _SOURCE_RANK = {"portfolio": 0, "api": 1, "import": 1}
 
@@ -29,11 +30,20 @@ def _object_number_expr(col: str) -> pl.Expr:
 def _cache(con: duckdb.DuckDBPyConnection | None, years: tuple[int, int]) -> pl.DataFrame | None:
     if con is None or not table_exists(con, "woz_values"):
         return None
-    return con.execute(
+    return query_frame(
+        con,
         "SELECT dwelling_id, woz_object_number, valuation_year, woz_value, source, fetched_at "
         "FROM woz_values WHERE woz_value > 0 AND valuation_year IN (?, ?)",
         list(years),
-    ).pl()
+        {
+            "dwelling_id": pl.String,
+            "woz_object_number": pl.String,
+            "valuation_year": pl.Int64,
+            "woz_value": pl.Int64,
+            "source": pl.String,
+            "fetched_at": pl.Datetime("us"),
+        },
+    )
 
 
 def relevant_candidates(

@@ -4,7 +4,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
+import polars as pl
 
 from pipeline.woz.ledger import ensure_tables as ensure_ledger_tables
 from pipeline.woz.ledger import table_exists
@@ -46,4 +49,15 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     ensure_ledger_tables(con)
 
 
-__all__ = ["ensure_tables", "table_exists", "SOURCES"]
+def query_frame(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: list[Any],
+    schema: dict[str, pl.DataType],
+) -> pl.DataFrame:
+    """A query result as a polars frame with a fixed schema (same on duckdb 1.x and 2.x)."""
+    rows = con.execute(sql, params).fetchall()
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+__all__ = ["ensure_tables", "query_frame", "table_exists", "SOURCES"]
