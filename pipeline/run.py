@@ -240,32 +240,36 @@ def explain_stored(db: str | Path, dwelling_id: str, run_id: str | None = None) 
         raise ExitError(2, f"database {db} does not exist; run `wws score` first")
     con = store.connect(db, read_only=True)
     try:
-        run_id = run_id or con.execute("SELECT run_id FROM latest_run").fetchone()
-        if isinstance(run_id, tuple):
-            run_id = run_id[0]
+        run_id = run_id or store.latest_run_id(con)
         if run_id is None:
             raise ExitError(2, f"{db} has no succeeded run")
-        score = con.execute(
-            "SELECT * FROM scores WHERE run_id = ? AND dwelling_id = ?", [run_id, dwelling_id]
-        ).pl()
+        score = store.frame(
+            con, "SELECT * FROM scores WHERE run_id = ? AND dwelling_id = ?", [run_id, dwelling_id]
+        )
         if score.height == 0:
-            rej = con.execute(
-                "SELECT * FROM rejects WHERE run_id = ? AND dwelling_id = ?", [run_id, dwelling_id]
-            ).pl()
+            rej = store.frame(
+                con,
+                "SELECT * FROM rejects WHERE run_id = ? AND dwelling_id = ?",
+                [run_id, dwelling_id],
+            )
             if rej.height:
                 msgs = "; ".join(rej["message"].to_list())
                 raise ExitError(2, f"dwelling {dwelling_id} was rejected in run {run_id}: {msgs}")
             raise ExitError(2, f"dwelling {dwelling_id} is not in run {run_id}")
-        breakdown = con.execute(
+        breakdown = store.frame(
+            con,
             "SELECT rubriek, rubriek_name, points FROM breakdown WHERE run_id = ? AND dwelling_id = ?",
             [run_id, dwelling_id],
-        ).pl()
-        lines = con.execute(
+        )
+        lines = store.frame(
+            con,
             "SELECT rubriek, line, label, quantity, unit, points FROM breakdown_lines "
-            "WHERE run_id = ? AND dwelling_id = ? ORDER BY rubriek, line",
+            "WHERE run_id = ? AND dwelling_id = ? "
+            "ORDER BY rubriek, line LIKE '%.afronding%', line",
             [run_id, dwelling_id],
-        ).pl()
-        run = con.execute("SELECT rules FROM runs WHERE run_id = ?", [run_id]).fetchone()
+        )
+        rows = con.execute("SELECT rules FROM runs WHERE run_id = ?", [run_id]).fetchall()
+        run = rows[0] if rows else None
     finally:
         con.close()
     return {

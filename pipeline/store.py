@@ -117,5 +117,10 @@ def write_run(
 
 
 def latest_run_id(con: duckdb.DuckDBPyConnection) -> str | None:
-    row = con.execute("SELECT run_id FROM latest_run").fetchone()
-    return row[0] if row else None
+    rows = con.execute("SELECT run_id FROM latest_run").fetchall()
+    return rows[0][0] if rows else None
+
+
+def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    """A query result as a polars frame (DuckDB 2: relations, not cursors, give frames)."""
+    return con.sql(sql, params=params).pl()

@@ -72,7 +72,7 @@ def test_contract_tables_and_views(tmp_path):
     assert cols["rejects"] == ["run_id", "source", "row_number", "dwelling_id", "column",
                                "check", "value", "message"]  # fmt: skip
     # one breakdown row per dwelling per rubriek, zeros included (13 independent rubrieken)
-    assert con.execute("SELECT count(*) FROM breakdown").fetchone()[0] == 2 * 13
+    assert con.execute("SELECT count(*) FROM breakdown").fetchall()[0][0] == 2 * 13
     # breakdown sums to points_exact, which rounds to points
     bad = con.execute("""
         SELECT s.dwelling_id FROM scores s JOIN breakdown b USING (run_id, dwelling_id)
@@ -87,14 +87,14 @@ def test_contract_tables_and_views(tmp_path):
         WHERE coalesce(l.p, 0) <> b.points""").fetchall()
     assert bad == []
     assert con.execute("SELECT points, max_rent FROM latest_scores WHERE dwelling_id = "
-                       "'D_20002000126'").fetchone() == (113, Decimal("726.95"))  # fmt: skip
+                       "'D_20002000126'").fetchall()[0] == (113, Decimal("726.95"))  # fmt: skip
 
 
 def test_failing_run_leaves_earlier_runs_intact(tmp_path, monkeypatch):
     db = tmp_path / "wws.duckdb"
     con = store.connect(db)
     store.write_run(con, _run("r1"), _scored(), _rejects())
-    before = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+    before = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
               for t in ("runs", "scores", "breakdown", "breakdown_lines", "rejects")}  # fmt: skip
 
     real_insert = store._insert
@@ -107,7 +107,7 @@ def test_failing_run_leaves_earlier_runs_intact(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "_insert", failing_insert)
     with pytest.raises(OSError):
         store.write_run(con, _run("r2"), _scored(), _rejects())
-    after = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in before}
+    after = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in before}
     assert after == before
     assert store.latest_run_id(con) == "r1"
     con.close()
@@ -119,6 +119,6 @@ def test_failed_status_run_is_not_latest(tmp_path):
     store.write_run(con, _run("r2", status="failed"), _scored(), _rejects())
     assert store.latest_run_id(con) == "r1"
     # a failed run keeps its rejects (to see why) but writes no scores
-    assert con.execute("SELECT count(*) FROM scores WHERE run_id = 'r2'").fetchone()[0] == 0
-    assert con.execute("SELECT count(*) FROM rejects WHERE run_id = 'r2'").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM scores WHERE run_id = 'r2'").fetchall()[0][0] == 0
+    assert con.execute("SELECT count(*) FROM rejects WHERE run_id = 'r2'").fetchall()[0][0] == 1
     con.close()
