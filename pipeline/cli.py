@@ -137,8 +137,14 @@ def print_explain(x: dict, dwelling_id: str, out=sys.stdout) -> None:
     w = out.write
     w(f"Puntentelling {dwelling_id} ({s['kind']}), peildatum {s['peildatum']}")
     w(f", rules {x['rules']}" + (f", run {x['run_id']}" if x["run_id"] else "") + "\n")
-    lines = x["lines"]
-    for code, name, points in x["breakdown"].select("rubriek", "rubriek_name", "points").iter_rows():
+    from schemas.lines import RUBRIEKEN
+
+    order = {code: i for i, code in enumerate(RUBRIEKEN[s["kind"]])}
+    lines = x["lines"].sort(
+        pl.col("rubriek"), pl.col("line").str.contains(r"\.afronding"), pl.col("line")
+    )
+    breakdown = x["breakdown"].sort(pl.col("rubriek").replace_strict(order, default=99))
+    for code, name, points in breakdown.select("rubriek", "rubriek_name", "points").iter_rows():
         w(f"\n{code}  {name:<64} {_fmt(points):>9}\n")
         for ln in lines.filter(pl.col("rubriek") == code).iter_rows(named=True):
             qty = f"{_fmt(ln['quantity'])} {ln['unit'] or ''}".strip()
@@ -166,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     except ExitError as exc:
         sys.stderr.write(f"wws: {exc.message}\n")
         return exc.code
+    except BrokenPipeError:  # e.g. `wws explain X | head`
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         sys.stderr.write("wws: interrupted; nothing of this run was written\n")
         return 130
