@@ -77,14 +77,14 @@ def test_throttling_holds_with_limits_scaled_down(make_double, pki, clock, tmp_p
 
 def test_day_quota_survives_a_restart_and_resumes_after_midnight(make_double, pki, tmp_path):  # noqa: F811
     fake = FakeClock(dt.datetime(2026, 1, 13, 21, 0, tzinfo=dt.UTC))  # 22:00 Amsterdam
-    double = make_double(generated=10, fake=fake.now)
+    double = make_double(generated=10, clock=fake.now)
     db = tmp_path / "w.duckdb"
     frame = generated_dwellings(10)
 
     def run() -> object:
         con = duckdb.connect(str(db))
         try:
-            with WozClient(client_config(double, pki, per_day=4), con, fake=fake.now,
+            with WozClient(client_config(double, pki, per_day=4), con, clock=fake.now,
                            sleep=fake.sleep) as client:
                 return fetch_missing(con, frame, PEILDATUM, client)
         finally:
