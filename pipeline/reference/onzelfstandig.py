@@ -10,6 +10,11 @@ vectorised engine but no rule code; property tests require both to agree line by
 Notation of the spec: ``A`` = r2(area), ``n`` = shared_spaces, ``m`` = shared_addresses
 (both already read as 1 when missing or 0 by :mod:`schemas.dwelling`), ``Q`` = quarter
 rounding (:func:`schemas.numbers.q`).
+
+Divisions by ``n`` and ``m·n`` are kept as exact fractions (``Fraction``) wherever their sum
+is rounded later (areas, rubriek 4, 8, 9, 12): a sum of quotients like 1/3 + 1/6 can land
+exactly on a rounding tie that 28-digit decimals would miss. Lines are still decimals
+(4 places, half away from zero); values that the profile rounds to cents stay ``Decimal``.
 """
 
 from __future__ import annotations
@@ -17,11 +22,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from pipeline.corop import resolve_corop
 from pipeline.rules.onzelfstandig import PARKING_TYPES, OnzelfstandigRules
 from schemas.dwelling import KITCHEN_FEATURES, Dwelling
-from schemas.numbers import exact, line4, q, r2, rint
+from schemas.numbers import exact, q, r2, rint
 from schemas.results import DwellingResult, Line
 
 RUBRIEKEN = (
@@ -44,6 +50,41 @@ SANITARY_EXTRAS = (
 )
 
 Item = tuple[str, Decimal, "Decimal | int | None"]  # (line suffix, points, quantity)
+Num = Decimal | Fraction | int
+
+
+def _round(x: Num, places: int) -> Decimal:
+    """``x`` rounded to ``places`` decimals, half away from zero, exactly (also a Fraction)."""
+    f = Fraction(x)
+    scale = 10**places
+    num = abs(f.numerator) * scale * 2 + f.denominator
+    units = num // (2 * f.denominator)
+    sign = -1 if f < 0 else 1
+    return Decimal(sign * units).scaleb(-places)
+
+
+def fr2(x: Num) -> Decimal:
+    """r2 of an exact number."""
+    return _round(x, 2)
+
+
+def fint(x: Num) -> Decimal:
+    """rint of an exact number."""
+    return _round(x, 0)
+
+
+def fq(x: Num) -> Decimal:
+    """Quarter rounding (spec §1.2) of an exact number."""
+    return _round(Fraction(x) * 4, 0) / 4
+
+
+def line4(x: Num) -> Decimal:
+    """A line's points or quantity: 4 decimals, half away from zero."""
+    return _round(x, 4)
+
+
+def F(x: Num) -> Fraction:
+    return Fraction(x)
 
 
 @dataclass(frozen=True)
@@ -136,19 +177,17 @@ class Lines:
     def __init__(self, code: str) -> None:
         self.code = code
         self.items: list[Line] = []
-        self.exact = ZERO  # the unrounded sum the law rounds
+        self.exact = Fraction(0)  # the unrounded sum the law rounds
 
-    def add(
-        self, what: str, points: Decimal, quantity: Decimal | int | None = None, *, always=False
-    ) -> None:
-        self.exact += points
+    def add(self, what: str, points: Num, quantity: Num | None = None, *, always=False) -> None:
+        self.exact += Fraction(points)
         if points != 0 or always:
-            qty = None if quantity is None else line4(Decimal(quantity))
+            qty = None if quantity is None else line4(quantity)
             self.items.append(Line(self.code, f"{self.code.lower()}.{what}", qty, line4(points)))
 
     def close(self, value: Decimal | None = None) -> tuple[Decimal, list[Line]]:
         """``value`` overrides Q(sum) where the rubriek is not a plain quarter-rounded sum."""
-        total = q(self.exact) if value is None else value
+        total = fq(self.exact) if value is None else value
         rest = total - sum((ln.points for ln in self.items), ZERO)
         if rest != 0:
             self.items.append(Line(self.code, f"{self.code.lower()}.afronding", None, rest))
@@ -171,19 +210,19 @@ def vertrekken(spaces: list[Space]) -> list[Space]:
 def r1_ovz(spaces: list[Space]) -> Lines:
     """§2.1: P1 = round0( Σ A(s) / n(s) ) over same-address vertrekken."""
     lines = Lines("OVZ")
-    total = ZERO
+    total = Fraction(0)
     for s in vertrekken(spaces):
-        share = s.a / s.n
+        share = F(s.a) / s.n
         total += share
         if s.a > 0:
             lines.add(s.path, share, s.a, always=True)
-    lines.add("afronding_m2", rint(total) - total)
+    lines.add("afronding_m2", F(fint(total)) - total)
     return lines
 
 
 def effective_vertrek_area(spaces: list[Space]) -> Decimal:
     """§2.1: E1 = round2( Σ round2( A(s) / n(s) ) ), used by the rubriek-13 deduction."""
-    return r2(sum((r2(s.a / s.n) for s in vertrekken(spaces)), ZERO))
+    return r2(sum((fr2(F(s.a) / s.n) for s in vertrekken(spaces)), ZERO))
 
 
 def attic_corrections(group: list[Space], rules: OnzelfstandigRules) -> list[tuple[Space, Decimal]]:
@@ -206,17 +245,17 @@ def r2_ooz(spaces: list[Space], rules: OnzelfstandigRules) -> Lines:
     for s in spaces:
         if s.same_address and s.cls in ("O", "OA"):
             groups.setdefault(s.n, []).append(s)
-    area_rounding = group_rounding = ZERO
+    area_rounding = group_rounding = Fraction(0)
     corrections: list[tuple[Space, Decimal]] = []
     for n, group in sorted(groups.items()):
         total = sum((s.a for s in group), ZERO)
         for s in group:
-            lines.add(s.path, rate * s.a / n, s.a, always=True)
-        area_rounding += rate * (rint(total) - total) / n
-        g = rint(total) * rate / n
-        group_rounding += q(g) - g
+            lines.add(s.path, F(rate * s.a) / n, s.a, always=True)
+        area_rounding += F(rate * (rint(total) - total)) / n
+        g = F(rint(total) * rate) / n
+        group_rounding += F(fq(g)) - g
         for s, c in attic_corrections(group, rules):
-            corrections.append((s, c if n == 1 else r2(c / n)))
+            corrections.append((s, c if n == 1 else fr2(F(c) / n)))
     lines.add("afronding_m2", area_rounding)
     lines.add("afronding_groep", group_rounding)
     for s, c in corrections:
@@ -288,7 +327,7 @@ def r4_ene(
     else nothing; a monument (national/municipal/provincial) never goes below 0.
     """
     lines = Lines("ENE")
-    area = sum((s.a / s.n for s in vertrekken(spaces)), ZERO)
+    area = sum((F(s.a) / s.n for s in vertrekken(spaces)), Fraction(0))
     valid = energy_valid(d, peildatum)
     ei = exact(d.energy_index) if d.energy_index is not None else ZERO
     if d.energy_performance_compensation:
@@ -301,7 +340,7 @@ def r4_ene(
         what, ppm = "bouwjaar_per_m2", rules.build_year_ppm(d.build_year)
     else:
         return lines
-    pts = area * ppm
+    pts = area * F(ppm)
     lines.add(what, pts, area, always=True)
     if d.monument and pts < 0:
         lines.add("monument_minimum", -pts)
@@ -378,14 +417,15 @@ def exception_space(d: Dwelling, spaces: list[Space], rules: OnzelfstandigRules)
     blocks = [getattr(d, b) for b in ("rooms", "kitchen", "sanitary", "toilet", "outdoor")]
     if not any(max(1, x.shared_spaces) >= limit for block in blocks for x in block):
         return None
-    best, best_gain = None, ZERO
+    best, best_gain = None, Fraction(0)
     for s in sorted(spaces, key=lambda s: s.order):
         if _is_bathroom(s) or (d.care_home and not s.same_address):
             continue
         wb, mp = washbasin_counts(s, rules)
         gain = (
-            max(wb - 1, 0) * rules.washbasin + max(mp - 1, 0) * rules.multi_person_washbasin
-        ) / s.mn
+            F(max(wb - 1, 0) * rules.washbasin + max(mp - 1, 0) * rules.multi_person_washbasin)
+            / s.mn
+        )
         if gain > best_gain:
             best, best_gain = s, gain
     return best
@@ -491,7 +531,7 @@ def r7_geh(d: Dwelling, rules: OnzelfstandigRules) -> Lines:
     if d.disability_costs:
         costs = exact(d.disability_costs)
         people = max(1, d.disabled_people)
-        lines.add("kosten", costs / rules.disability_eur_per_point / people, costs)
+        lines.add("kosten", F(costs) / F(rules.disability_eur_per_point) / people, costs)
     return lines
 
 
@@ -499,26 +539,26 @@ def r8_bui(d: Dwelling, rules: OnzelfstandigRules) -> Lines:
     """§2.8: private 0.35 × a (+2 once, O6: only with a private space of area > 0), shared
     0.75 × a / (m·n) (only when meeting the shared minimum dimensions); P8 = Q(min(15, Σ))."""
     lines = Lines("BUI")
-    value = ZERO
+    value = Fraction(0)
     bonus = False
     for pos, o in enumerate(d.outdoor, start=1):
         a = exact(o.surface_area)
         m, n = max(1, o.shared_addresses), max(1, o.shared_spaces)
         path = f"outdoor[{_ref(o, pos)}]"
         if m == 1 and n == 1:
-            pts = rules.outdoor_private_rate * a
+            pts = F(rules.outdoor_private_rate * a)
             bonus = bonus or a > 0
         elif o.meets_shared_min_dimensions:
-            pts = rules.outdoor_shared_rate * a / (m * n)
+            pts = F(rules.outdoor_shared_rate * a) / (m * n)
         else:
-            pts = ZERO
+            pts = Fraction(0)
         lines.add(path, pts, a, always=True)
         value += pts
     if bonus:
         lines.add("prive_aanwezig", rules.outdoor_private_bonus)
-        value += rules.outdoor_private_bonus
+        value += F(rules.outdoor_private_bonus)
     if value > rules.outdoor_cap:
-        lines.add("maximum", rules.outdoor_cap - value)
+        lines.add("maximum", F(rules.outdoor_cap) - value)
     return lines
 
 
@@ -540,27 +580,27 @@ def r9_gba(
     for s in shared:
         if s.cls != "N":
             groups.setdefault((s.m, s.n, "V" if s.cls == "V" else "O"), []).append(s)
-    rounding = ZERO
+    rounding = Fraction(0)
     for (m, n, kind), group in sorted(groups.items()):
         rate = rules.gba_vertrek_rate if kind == "V" else rules.gba_overige_rate
         total = sum((s.a for s in group), ZERO)
         for s in group:
             if kind == "O" or s.a > 0:
-                lines.add(s.path, rate * s.a / (m * n), s.a, always=True)
-        rounding += rate * (rint(total) - total) / (m * n)
+                lines.add(s.path, F(rate * s.a) / (m * n), s.a, always=True)
+        rounding += F(rate * (rint(total) - total)) / (m * n)
         if kind == "O":
             for s, c in attic_corrections(group, rules):
-                lines.add(f"zolder.{s.path}", r2(c / (m * n)))
+                lines.add(f"zolder.{s.path}", fr2(F(c) / (m * n)))
     lines.add("afronding_m2", rounding)
     # 2. heating and cooling: H caps over the rubriek-9 spaces, input order
     for s, kind, pts in heating_items(shared, d, rules, circulation=0):
-        lines.add(f"{kind}.{s.path}", pts / s.mn, 1)
+        lines.add(f"{kind}.{s.path}", F(pts) / s.mn, 1)
     # 3. kitchens and 4. sanitary
     for s in shared:
         items = kitchen_items(s.item, s.n, rules) if s.block == "kitchen" else []
         items += sanitary_items(s, s is exempt, rules)
         for what, pts, qty in items:
-            lines.add(f"{s.path}.{what}", pts / s.mn, qty)
+            lines.add(f"{s.path}.{what}", F(pts) / s.mn, qty)
     return lines
 
 
@@ -639,7 +679,7 @@ def r11_woz(
         what, pts = "rond_gemiddelde", rules.woz_middle
     else:
         what, pts = "onder_gemiddelde", rules.woz_low
-    lines.add(what, pts, w / area)
+    lines.add(what, pts, F(w) / F(area))
     return lines, basis, []
 
 
@@ -657,7 +697,7 @@ def r12_bij(d: Dwelling, base: Decimal, rules: OnzelfstandigRules) -> Lines:
     for pos, p in enumerate(d.parking, start=1):
         if p.charging_station and p.count and not parking_in_gpa(p, rules):
             mn = max(1, p.shared_addresses) * max(1, p.shared_spaces)
-            pts = rules.charging_station_points * p.count / mn
+            pts = F(rules.charging_station_points * p.count) / mn
             lines.add(f"laadpaal.parking[{_ref(p, pos)}]", pts, p.count)
     if d.private_charging_stations:
         n = d.private_charging_stations
