@@ -52,6 +52,35 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--engine", choices=ENGINES, default="vectorised")
     s.add_argument("--no-lines", action="store_true", help="skip breakdown_lines")
     s.add_argument("--quiet", action="store_true", help="no summary on stdout")
+    s.add_argument(
+        "--if-changed",
+        action="store_true",
+        help="skip when input, peildatum, rules, engine and WOZ cache are unchanged",
+    )
+    s.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="wait this long for another process holding the database (default 60)",
+    )
+    s.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="log lines on stderr: text, or one JSON object per line",
+    )
+
+    c = sub.add_parser("changes", help="what changed between two succeeded runs, and why")
+    c.add_argument("--db", default="wws.duckdb")
+    c.add_argument("--from", dest="from_run", default=None, help="run id (default: previous)")
+    c.add_argument("--to", dest="to_run", default=None, help="run id (default: latest)")
+    c.add_argument("--csv", default=None, metavar="FILE", help="also write all rows to a CSV")
+    c.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
+
+    pr = sub.add_parser("prune", help="delete old runs, keep the newest N succeeded ones")
+    pr.add_argument("--db", default="wws.duckdb")
+    pr.add_argument("--keep-runs", type=int, required=True, metavar="N")
 
     v = sub.add_parser("validate", help="validate only; exit 1 when any dwelling is rejected")
     v.add_argument("portfolio")
@@ -158,6 +187,39 @@ def print_explain(x: dict, dwelling_id: str, out=sys.stdout) -> None:
         w(f"WOZ-waarde gebruikt: EUR {s['woz_value_used']} (bron: {s['woz_source']})\n")
 
 
+def print_changes(table: pl.DataFrame, limit: int, out=sys.stdout) -> None:
+    if table.height == 0:
+        out.write("no dwelling changed\n")
+        return
+    counts = dict(table.group_by("change").len().iter_rows())
+    out.write(", ".join(f"{n:,} {k}" for k, n in sorted(counts.items())) + "\n")
+    for r in table.head(limit).iter_rows(named=True):
+        pts = f"{r['points_from']} -> {r['points_to']}"
+        out.write(f"{r['dwelling_id']:<24} {r['change']:<11} {pts:<12} {r['reasons'] or ''}\n")
+        if r["rubrieken"]:
+            out.write(f"{'':<37}rubrieken: {r['rubrieken']}\n")
+    if table.height > limit:
+        out.write(f"... {table.height - limit:,} more (use --limit or --csv)\n")
+
+
+def make_logger(fmt: str, stream=None):
+    """Log lines for scheduled jobs: ``event key=value`` text, or one JSON object a line."""
+    import json
+
+    stream = stream or sys.stderr
+
+    def log(event: str, **fields) -> None:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        if fmt == "json":
+            stream.write(json.dumps({"ts": now, "event": event, **fields}, default=str) + "\n")
+        else:
+            kv = " ".join(f"{k}={v}" for k, v in fields.items())
+            stream.write(f"{now} wws {event} {kv}\n")
+        stream.flush()
+
+    return log
+
+
 # --- main ------------------------------------------------------------------------------
 
 
@@ -187,6 +249,7 @@ def _dispatch(args) -> int:
     if args.command == "score":
         from pipeline.store import StoreBusy
 
+        log = make_logger(args.log_format)
         try:
             summary = run.score_portfolio(
                 args.portfolio,
@@ -195,9 +258,24 @@ def _dispatch(args) -> int:
                 engine=args.engine,
                 max_reject_rate=args.max_reject_rate,
                 lines=not args.no_lines,
+                if_changed=args.if_changed,
+                lock_timeout=args.lock_timeout,
+                log=log,
             )
         except StoreBusy as exc:
+            log("run_refused", error=str(exc))
             raise ExitError(2, str(exc)) from exc
+        except ExitError as exc:
+            log("run_refused", exit_code=exc.code, error=exc.message)
+            raise
+        except Exception as exc:
+            raise ExitError(
+                4, f"internal error, run stored as failed, earlier runs untouched: {exc}"
+            ) from exc
+        if summary.status == "unchanged":
+            if not args.quiet:
+                print(summary.message)
+            return 0
         if summary.rejects.height:
             print_rejects(summary.rejects)
         if not args.quiet:
@@ -230,6 +308,26 @@ def _dispatch(args) -> int:
             raise ExitError(2, "explain needs a DWELLING_ID or --json FILE")
         x = run.explain_stored(args.db, args.dwelling_id, args.run)
         print_explain(x, args.dwelling_id)
+        return 0
+    if args.command == "changes":
+        from pipeline import history
+
+        table = history.changes(args.db, args.from_run, args.to_run)
+        if args.csv:
+            table.write_csv(args.csv)
+        print_changes(table, args.limit)
+        return 0
+    if args.command == "prune":
+        from pipeline import store
+
+        con = store.connect(args.db)
+        try:
+            counts = store.prune(con, args.keep_runs)
+        except ValueError as exc:
+            raise ExitError(2, str(exc)) from exc
+        finally:
+            con.close()
+        print("deleted " + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
         return 0
     if args.command == "woz":
         return int(args.func(args) or 0)

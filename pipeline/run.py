@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import hashlib
 import importlib.util
 import json
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import __version__, store
+from pipeline.inputs import fingerprints, input_rows
 from pipeline.rules import legal_date_for, rules_label
 from schemas import output as O
 
@@ -58,7 +60,8 @@ def check_peildatum(peildatum: dt.date) -> None:
 
 
 def load(path: str | Path, peildatum: dt.date):
-    from pipeline.ingest import UnreadableInput, load_portfolio
+    from pipeline.ingest import UnreadableInput
+    from pipeline.validate import load_portfolio
 
     try:
         return load_portfolio(Path(path), peildatum)
@@ -87,7 +90,9 @@ def score_frames(frames, peildatum: dt.date, engine: str, *, lines: bool = True)
 
 
 def _drop_dwellings(frames: dict[str, pl.DataFrame], ids: pl.Series) -> dict[str, pl.DataFrame]:
-    return {name: df.filter(~pl.col("dwelling_id").is_in(ids.implode())) for name, df in frames.items()}
+    return {
+        name: df.filter(~pl.col("dwelling_id").is_in(ids.implode())) for name, df in frames.items()
+    }
 
 
 def _unsupported(frames, kinds: set[str]) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
@@ -122,6 +127,61 @@ def resolve_woz(con, dwellings: pl.DataFrame, peildatum: dt.date) -> pl.DataFram
     return woz.resolve_woz(con, dwellings, peildatum)
 
 
+def _label_fallback(frames, peildatum: dt.date, engine: str) -> pl.DataFrame:
+    """For each dwelling whose energy points come from a label or index: the points and
+    maximum rent after falling back to the build-year table (``label_expiry`` view)."""
+    d = frames["dwellings"]
+    using = ((pl.col("energy_label") != "") | pl.col("energy_index_existence")) & ~pl.col(
+        "energy_performance_compensation"
+    ).fill_null(False)
+    subset = d.filter(using)
+    if subset.height == 0:
+        return O.empty(LABEL_FALLBACK)
+    ids = subset["dwelling_id"].implode()
+    alt = {name: df.filter(pl.col("dwelling_id").is_in(ids)) for name, df in frames.items()}
+    alt["dwellings"] = alt["dwellings"].with_columns(
+        pl.lit("").alias("energy_label"), pl.lit(False).alias("energy_index_existence")
+    )
+    after = score_frames(alt, peildatum, engine, lines=False).scores
+    return subset.select(
+        "dwelling_id",
+        pl.when(pl.col("energy_label") != "")
+        .then(pl.lit("label"))
+        .otherwise(pl.lit("energie_index"))
+        .alias("energy_basis"),
+        pl.col("energy_label_valid_until").alias("valid_until"),
+    ).join(
+        after.select(
+            "dwelling_id",
+            pl.col("points").alias("points_after"),
+            pl.col("max_rent").alias("max_rent_after"),
+            pl.col("sector").alias("sector_after"),
+        ),
+        on="dwelling_id",
+    )
+
+
+LABEL_FALLBACK = {
+    "dwelling_id": pl.String,
+    "energy_basis": pl.String,
+    "valid_until": pl.Date,
+    "points_after": pl.Int32,
+    "max_rent_after": O.MONEY,
+    "sector_after": pl.String,
+}
+
+
+def run_fingerprint(input_sha: str, peildatum: dt.date, rules: str, engine: str, woz: int) -> str:
+    """What a run's result depends on: input, peildatum, rule sets, engine and WOZ cache."""
+    text = f"{input_sha}|{peildatum.isoformat()}|{rules}|{__version__}|{engine}|{woz}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _woz_state(dwellings: pl.DataFrame) -> int:
+    cols = [c for c in ("woz_value", "woz_valuation_year", "woz_source") if c in dwellings.columns]
+    return int(dwellings.select(pl.struct(["dwelling_id", *cols]).hash(7).sum()).item())
+
+
 def score_portfolio(
     path: str | Path,
     db: str | Path,
@@ -130,44 +190,94 @@ def score_portfolio(
     engine: str = "vectorised",
     max_reject_rate: float | None = None,
     lines: bool = True,
+    if_changed: bool = False,
+    lock_timeout: float = 0.0,
+    log=None,
 ) -> RunSummary:
-    """``wws score``: validate, score and write one run (all or nothing)."""
+    """``wws score``: validate, score and write one run (all or nothing).
+
+    A failure after the database was opened leaves earlier runs as they were plus one
+    ``failed`` run record saying what went wrong.
+    """
+    log = log or (lambda event, **kw: None)
     check_peildatum(peildatum)
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    log("run_started", input=str(path), db=str(db), peildatum=peildatum.isoformat(), engine=engine)
     portfolio = load(path, peildatum)
     from pipeline.ingest import input_sha256
 
     frames, unsupported = _unsupported(portfolio.frames, supported_kinds(engine))
-    rejects = pl.concat([portfolio.rejects.select(list(O.REJECTS)), unsupported], how="vertical_relaxed")
+    rejects = pl.concat(
+        [portfolio.rejects.select(list(O.REJECTS)), unsupported], how="vertical_relaxed"
+    )
     read = portfolio.dwellings_read
     rejected = rejects["dwelling_id"].n_unique() if rejects.height else 0
-    con = store.connect(db)
+    rules = rules_label(peildatum)
+    con = store.connect(db, wait_seconds=lock_timeout)
+    run = store.RunRecord(
+        run_id=store.new_run_id(started),
+        started_at=started,
+        peildatum=peildatum,
+        rules=rules,
+        engine_version=__version__,
+        engine=engine,
+        input_path=str(Path(path).resolve()),
+        input_sha256=input_sha256(Path(path)),
+        dwellings_read=read,
+        dwellings_rejected=rejected,
+    )
     try:
         frames = dict(frames)
         frames["dwellings"] = resolve_woz(con, frames["dwellings"], peildatum)
-        scored = score_frames(frames, peildatum, engine, lines=lines)
-        run = store.RunRecord(
-            run_id=store.new_run_id(started),
-            started_at=started,
-            peildatum=peildatum,
-            rules=rules_label(peildatum),
-            engine_version=__version__,
-            engine=engine,
-            input_path=str(Path(path).resolve()),
-            input_sha256=input_sha256(Path(path)),
-            dwellings_read=read,
-            dwellings_scored=scored.scores.height,
-            dwellings_rejected=rejected,
+        run.fingerprint = run_fingerprint(
+            run.input_sha256, peildatum, rules, engine, _woz_state(frames["dwellings"])
         )
+        if if_changed:
+            same = con.execute(
+                "SELECT run_id FROM runs WHERE status = 'succeeded' AND fingerprint = ? "
+                "AND run_id = (SELECT run_id FROM latest_run)",
+                [run.fingerprint],
+            ).fetchall()
+            if same:
+                log("run_skipped", same_as=same[0][0])
+                return RunSummary(
+                    run_id=same[0][0], db=str(db), peildatum=peildatum, dwellings_read=read,
+                    dwellings_scored=0, dwellings_rejected=rejected, status="unchanged",
+                    scores=O.empty(O.SCORES), rejects=O.empty(O.REJECTS),
+                    message=f"nothing changed since run {same[0][0]}: skipped (--if-changed)",
+                )  # fmt: skip
+        scored = score_frames(frames, peildatum, engine, lines=lines)
+        prints = fingerprints(frames)
+        scored.scores = scored.scores.join(
+            prints.select("dwelling_id", "input_hash"), on="dwelling_id", how="left"
+        )
+        fallback = _label_fallback(frames, peildatum, engine)
+        run.dwellings_scored = scored.scores.height
         rate = rejected / read if read else 0.0
         if max_reject_rate is not None and rate > max_reject_rate:
             run.status = "failed"
             run.dwellings_scored = 0
             run.message = f"reject rate {rate:.1%} exceeds --max-reject-rate {max_reject_rate:.1%}"
         run.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        store.write_run(con, run, scored, rejects)
+        store.write_run(
+            con, run, scored, rejects, inputs=input_rows(frames, prints), label_fallback=fallback
+        )
+    except BaseException as exc:
+        run.status, run.message = "failed", f"{type(exc).__name__}: {exc}"[:2000]
+        run.dwellings_scored = 0
+        run.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        try:
+            store.write_run(con, run, None, O.empty(O.REJECTS))
+        except Exception:  # pragma: no cover - the database itself is failing
+            pass
+        log("run_failed", run_id=run.run_id, error=run.message)
+        raise
     finally:
         con.close()
+    log(
+        "run_finished", run_id=run.run_id, status=run.status, dwellings_read=read,
+        dwellings_scored=run.dwellings_scored, dwellings_rejected=rejected,
+    )  # fmt: skip
     return RunSummary(
         run_id=run.run_id,
         db=str(db),

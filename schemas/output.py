@@ -30,6 +30,10 @@ SCORES: dict[str, pl.DataType] = {
     "current_rent": MONEY,
 }
 
+#: Written by the orchestrator next to the scores: the fingerprint of the dwelling's
+#: normalised inputs (``pipeline.inputs``), which links ``scores`` to ``dwelling_inputs``.
+INPUT_HASH = pl.UInt64
+
 BREAKDOWN: dict[str, pl.DataType] = {
     "dwelling_id": pl.String,
     "rubriek": pl.String,
@@ -117,6 +121,17 @@ CREATE TABLE IF NOT EXISTS rejects (
     value VARCHAR,
     message VARCHAR
 );
+ALTER TABLE scores ADD COLUMN IF NOT EXISTS input_hash UBIGINT;
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;
+CREATE TABLE IF NOT EXISTS label_fallback (
+    run_id VARCHAR,
+    dwelling_id VARCHAR,
+    energy_basis VARCHAR,
+    valid_until DATE,
+    points_after INTEGER,
+    max_rent_after DECIMAL(10,2),
+    sector_after VARCHAR
+);
 CREATE OR REPLACE VIEW latest_run AS
     SELECT run_id FROM runs WHERE status = 'succeeded'
     ORDER BY finished_at DESC, run_id DESC LIMIT 1;
@@ -124,6 +139,127 @@ CREATE OR REPLACE VIEW latest_scores AS
     SELECT s.* FROM scores s JOIN latest_run USING (run_id);
 CREATE OR REPLACE VIEW latest_breakdown AS
     SELECT b.* FROM breakdown b JOIN latest_run USING (run_id);
+CREATE OR REPLACE VIEW succeeded_runs AS
+    SELECT run_id, finished_at, peildatum, rules,
+           row_number() OVER (ORDER BY finished_at DESC, run_id DESC) AS age
+    FROM runs WHERE status = 'succeeded';
+CREATE OR REPLACE VIEW label_expiry AS
+    SELECT s.dwelling_id, f.energy_basis, f.valid_until, s.points AS points_now,
+           s.max_rent AS max_rent_now, f.points_after, f.max_rent_after, s.sector AS sector_now,
+           f.sector_after, f.points_after - s.points AS points_change
+    FROM label_fallback f JOIN latest_scores s USING (run_id, dwelling_id);
+"""
+
+
+def _duck_type(t: pl.DataType) -> str:
+    return {
+        pl.String: "VARCHAR",
+        pl.Int64: "BIGINT",
+        pl.Float64: "DOUBLE",
+        pl.Boolean: "BOOLEAN",
+        pl.Date: "DATE",
+    }[t.base_type()]
+
+
+def inputs_ddl() -> str:
+    """``dwelling_inputs``: each distinct normalised dwelling row once, keyed by its
+    ``input_hash``, with a hash per block list (the changes view names edited fields)."""
+    from schemas.dwelling import BLOCKS
+    from schemas.frames import DWELLINGS
+
+    cols = [f'"{c}" {_duck_type(t)}' for c, t in DWELLINGS.items() if c != "dwelling_id"]
+    cols += [f'"{b}_hash" UBIGINT' for b in BLOCKS]
+    return (
+        "CREATE TABLE IF NOT EXISTS dwelling_inputs (input_hash UBIGINT PRIMARY KEY, "
+        + ", ".join(cols)
+        + ");"
+    )
+
+
+def changes_sql() -> str:
+    """The ``changes`` table macro and view: what changed between two succeeded runs, and
+    why (issue 7). ``run_changes(from_run, to_run)``; the view compares the latest two."""
+    from schemas.dwelling import BLOCKS
+    from schemas.frames import DWELLINGS
+
+    fields = [c for c in DWELLINGS if c != "dwelling_id"] + [f"{b}_hash" for b in BLOCKS]
+    edited = ", ".join(
+        f"""CASE WHEN ia."{c}" IS DISTINCT FROM ib."{c}" THEN '{c.removesuffix("_hash")}' END"""
+        for c in fields
+    )
+    return f"""
+CREATE OR REPLACE MACRO run_changes(from_run, to_run) AS TABLE
+WITH a AS (SELECT * FROM scores WHERE run_id = from_run),
+     b AS (SELECT * FROM scores WHERE run_id = to_run),
+     ra AS (SELECT * FROM runs WHERE run_id = from_run),
+     rb AS (SELECT * FROM runs WHERE run_id = to_run),
+     rej AS (SELECT dwelling_id, string_agg(DISTINCT "column", ', ') AS reject_columns
+             FROM rejects WHERE run_id = to_run GROUP BY dwelling_id),
+     pairs AS (
+        SELECT coalesce(a.dwelling_id, b.dwelling_id) AS dwelling_id,
+               CASE WHEN a.dwelling_id IS NULL THEN 'appeared'
+                    WHEN b.dwelling_id IS NULL AND rej.dwelling_id IS NOT NULL THEN 'rejected'
+                    WHEN b.dwelling_id IS NULL THEN 'disappeared'
+                    ELSE 'changed' END AS change,
+               a.points AS points_from, b.points AS points_to,
+               a.max_rent_with_surcharge AS max_rent_from, b.max_rent_with_surcharge AS max_rent_to,
+               a.sector AS sector_from, b.sector AS sector_to,
+               a.input_hash AS hash_from, b.input_hash AS hash_to,
+               a.woz_value_used IS DISTINCT FROM b.woz_value_used
+                 OR a.woz_valuation_year_used IS DISTINCT FROM b.woz_valuation_year_used AS woz_changed,
+               rej.reject_columns
+        FROM a FULL JOIN b ON a.dwelling_id = b.dwelling_id
+        LEFT JOIN rej ON rej.dwelling_id = coalesce(a.dwelling_id, b.dwelling_id)
+        WHERE a.dwelling_id IS NULL OR b.dwelling_id IS NULL
+           OR a.points <> b.points
+           OR a.max_rent_with_surcharge <> b.max_rent_with_surcharge
+           OR a.sector <> b.sector),
+     moved AS (
+        SELECT p.dwelling_id,
+               string_agg(ba.rubriek || ' ' || CAST(ba.points AS VARCHAR) || ' -> '
+                          || CAST(bb.points AS VARCHAR), '; ' ORDER BY ba.rubriek) AS rubrieken,
+               bool_or(ba.rubriek = 'ENE') AS ene_moved
+        FROM pairs p
+        JOIN breakdown ba ON ba.run_id = from_run AND ba.dwelling_id = p.dwelling_id
+        JOIN breakdown bb ON bb.run_id = to_run AND bb.dwelling_id = p.dwelling_id
+                          AND bb.rubriek = ba.rubriek
+        WHERE ba.points <> bb.points
+        GROUP BY p.dwelling_id),
+     edits AS (
+        SELECT p.dwelling_id, concat_ws(', ', {edited}) AS fields,
+               ia.energy_label IS DISTINCT FROM ib.energy_label
+                 OR ia.energy_index IS DISTINCT FROM ib.energy_index
+                 OR ia.energy_label_valid_until IS DISTINCT FROM ib.energy_label_valid_until
+                 AS energy_edited
+        FROM pairs p
+        JOIN dwelling_inputs ia ON ia.input_hash = p.hash_from
+        JOIN dwelling_inputs ib ON ib.input_hash = p.hash_to
+        WHERE p.hash_from <> p.hash_to)
+SELECT p.dwelling_id, p.change, p.points_from, p.points_to,
+       p.points_to - p.points_from AS points_change,
+       p.max_rent_from, p.max_rent_to, p.sector_from, p.sector_to, m.rubrieken,
+       concat_ws('; ',
+         CASE WHEN p.change = 'rejected' THEN 'rejected in the new run: ' || p.reject_columns END,
+         CASE WHEN e.fields IS NOT NULL AND e.fields <> '' THEN 'input field edited: ' || e.fields END,
+         CASE WHEN p.hash_from <> p.hash_to AND (e.fields IS NULL OR e.fields = '')
+              THEN 'input edited' END,
+         CASE WHEN m.ene_moved AND e.energy_edited THEN 'energy label or index replaced'
+              WHEN m.ene_moved AND NOT coalesce(e.energy_edited, false)
+              THEN 'energy label or index expired (or became valid)' END,
+         CASE WHEN p.woz_changed THEN 'WOZ value or valuation year changed' END,
+         CASE WHEN (SELECT any_value(rules) FROM ra) IS DISTINCT FROM (SELECT any_value(rules) FROM rb)
+                OR year((SELECT any_value(peildatum) FROM ra))
+                   <> year((SELECT any_value(peildatum) FROM rb))
+              THEN 'new rule set or rent table (peildatum crossed 1 January)' END,
+         CASE WHEN p.sector_from <> p.sector_to
+              THEN 'sector boundary crossed (' || p.sector_from || ' -> ' || p.sector_to || ')'
+              END) AS reasons
+FROM pairs p
+LEFT JOIN moved m USING (dwelling_id)
+LEFT JOIN edits e USING (dwelling_id);
+CREATE OR REPLACE VIEW changes AS
+    SELECT * FROM run_changes((SELECT run_id FROM succeeded_runs WHERE age = 2),
+                              (SELECT run_id FROM succeeded_runs WHERE age = 1));
 """
 
 
