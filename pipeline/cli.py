@@ -288,8 +288,10 @@ def _dispatch(args) -> int:
         summary = run.validate_portfolio(args.portfolio, peildatum)
         print_rejects(summary.rejects, sys.stdout)
         n_ok = summary.dwellings_read - summary.dwellings_rejected
-        print(f"{summary.dwellings_read} dwellings read, {n_ok} valid, "
-              f"{summary.dwellings_rejected} rejected ({summary.rejects.height} problems)")  # fmt: skip
+        print(
+            f"{summary.dwellings_read} dwellings read, {n_ok} valid, "
+            f"{summary.dwellings_rejected} rejected ({summary.rejects.height} problems)"
+        )
         for warning in summary.warnings:
             print(f"note: {warning}")
         return 1 if summary.dwellings_rejected else 0

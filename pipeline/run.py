@@ -7,8 +7,8 @@ summary. The command line (``pipeline.cli``) only parses arguments and prints.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import hashlib
+import importlib
 import importlib.util
 import json
 from dataclasses import dataclass, field
@@ -368,7 +368,8 @@ def explain_stored(db: str | Path, dwelling_id: str, run_id: str | None = None) 
             raise ExitError(2, f"dwelling {dwelling_id} is not in run {run_id}")
         breakdown = store.frame(
             con,
-            "SELECT rubriek, rubriek_name, points FROM breakdown WHERE run_id = ? AND dwelling_id = ?",
+            "SELECT rubriek, rubriek_name, points FROM breakdown "
+            "WHERE run_id = ? AND dwelling_id = ?",
             [run_id, dwelling_id],
         )
         lines = store.frame(
