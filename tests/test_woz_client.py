@@ -293,3 +293,22 @@ def test_in_memory_ledger_when_no_database(make_double, pki, clock):  # noqa: F8
     assert isinstance(client.ledger.con, duckdb.DuckDBPyConnection)
     client.get_object("800000014669")
     assert ledger_count(client) == 1
+
+
+def test_gzip_answers_are_read(make_double, pki, clock):  # noqa: F811
+    double = make_double(clock=clock.now, gzip=True)
+    client = WozClient(client_config(double, pki), clock=clock.now, sleep=clock.sleep)
+    assert [o.identificatie for o in client.search(postcode="2391PH", huisnummer=1)] == [
+        "999900010002",
+        "999900010003",
+    ]
+
+
+def test_a_body_outside_the_contract_is_a_protocol_error(make_double, pki, clock):  # noqa: F811
+    from pipeline.woz import WozProtocolError
+
+    double = make_double(clock=clock.now, tls=False)
+    double.inject("garbage")
+    client = WozClient(client_config(double, pki), clock=clock.now, sleep=clock.sleep)
+    with pytest.raises(WozProtocolError, match="does not match the contract"):
+        client.search(postcode="2391PH", huisnummer=1)

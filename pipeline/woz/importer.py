@@ -96,7 +96,7 @@ def _read(path: Path) -> pl.DataFrame:
             header = text.splitlines()[0] if text else ""
             sep = ";" if header.count(";") > header.count(",") else ","
             return pl.read_csv(
-                text.encode(), separator=sep, infer_schema=False, missing_utf8_is_empty_string=False
+                text.encode(), separator=sep, infer_schema=False
             )
     except (OSError, UnicodeDecodeError, pl.exceptions.PolarsError) as exc:
         raise WozImportError(path, [f"cannot read the file: {exc}"]) from None

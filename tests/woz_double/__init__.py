@@ -290,7 +290,9 @@ class WozDouble:
                 pass  # client went away, TLS alerts: not the double's business
 
         self._server = Server((self.host, 0), _handler(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 
