@@ -122,3 +122,13 @@ def test_is_a_join_not_a_loop_on_a_large_frame():
         (None, n // 2),
     ]
     assert out.filter(dwelling_id="d4242")["woz_value"][0] == 104242.0
+
+
+def test_a_minimal_frame_without_lookup_columns_works():
+    con = duckdb.connect()
+    ensure_tables(con)
+    add(con, "b", None, 2024, 123000)
+    frame = pl.DataFrame({"dwelling_id": ["a", "b"], "woz_value": [90000.0, None],
+                          "woz_valuation_year": [2025, None]})
+    out = resolve_woz(con, frame, PEIL_2026)
+    assert out.rows() == [("a", 90000.0, 2025, "portfolio"), ("b", 123000.0, 2024, "api")]

@@ -98,8 +98,9 @@ class WozConfig(BaseModel):
         return v
 
     def model_post_init(self, _ctx: Any) -> None:
-        if (self.client_cert is None) != (self.client_key is None) and self.client_cert is None:
-            raise WozConfigError("client_key is set but client_cert is not")
+        # a key without a certificate is a mistake; a certificate PEM may hold its own key
+        if self.client_key is not None and self.client_cert is None:
+            raise WozConfigError("client_key (WWS_WOZ_CLIENT_KEY) is set but client_cert is not")
 
     @property
     def mutual_tls(self) -> bool:

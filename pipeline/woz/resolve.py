@@ -21,8 +21,12 @@ from pipeline.woz.store import query_frame
 _SOURCE_RANK = {"portfolio": 0, "api": 1, "import": 1}
 
 
-def _object_number_expr(col: str) -> pl.Expr:
-    s = pl.col(col).cast(pl.String).str.strip_chars()
+def _col(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
+    return (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype)
+
+
+def _object_number_expr(frame: pl.DataFrame, col: str) -> pl.Expr:
+    s = _col(frame, col, pl.String).str.strip_chars()
     padded = s.str.zfill(12)
     return pl.when(s.str.contains(r"^[0-9]{1,12}$")).then(padded).otherwise(None)
 
@@ -54,9 +58,9 @@ def relevant_candidates(
     base = dwellings.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("__row"),
         pl.col("dwelling_id").cast(pl.String),
-        _object_number_expr("woz_object_number").alias("__obj"),
-        pl.col("woz_value").cast(pl.Float64),
-        pl.col("woz_valuation_year").cast(pl.Int64),
+        _object_number_expr(dwellings, "woz_object_number").alias("__obj"),
+        _col(dwellings, "woz_value", pl.Float64).alias("woz_value"),
+        _col(dwellings, "woz_valuation_year", pl.Int64).alias("woz_valuation_year"),
     )
     cand_schema = {
         "__row": pl.UInt32,
@@ -131,6 +135,9 @@ def resolve_woz(
     Works without a database (``con`` None) or before the cache table exists: then
     only the portfolio counts. Row order, columns and dtypes are kept.
     """
+    for name, dtype in (("woz_value", pl.Float64), ("woz_valuation_year", pl.Int64)):
+        if name not in dwellings.columns:
+            dwellings = dwellings.with_columns(pl.lit(None, dtype=dtype).alias(name))
     chosen = relevant_candidates(con, dwellings, peildatum)
     value_dtype = dwellings.schema["woz_value"]
     year_dtype = dwellings.schema["woz_valuation_year"]
