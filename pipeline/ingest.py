@@ -238,12 +238,28 @@ def _finish(
     positions = {n: i for i, n in enumerate(names) if n is not None}
     cols = df.columns
     if df.width:
-        # normalise text: trimmed, an empty cell is missing
-        df = df.with_columns(
-            pl.col(c).str.strip_chars().replace("", None)
-            for c, t in df.schema.items()
-            if t == pl.String
+        # normalise text: trimmed, an empty cell is missing (only where needed: it is costly)
+        text = [c for c, t in df.schema.items() if t == pl.String]
+        untidy = (
+            df.lazy()
+            .select(
+                (
+                    pl.col(c).str.starts_with(" ")
+                    | pl.col(c).str.ends_with(" ")
+                    | pl.col(c).str.starts_with("\t")
+                    | pl.col(c).str.ends_with("\t")
+                    | (pl.col(c) == "")
+                ).any()
+                for c in text
+            )
+            .collect()
+            .row(0)
+            if text and df.height
+            else ()
         )
+        fix = [c for c, u in zip(text, untidy, strict=True) if u]
+        if fix:
+            df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in fix)
         nonempty = ~pl.all_horizontal(pl.all().exclude(ROW).is_null())
     else:
         nonempty = pl.lit(True)

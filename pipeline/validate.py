@@ -203,7 +203,12 @@ def _int(s: pl.Expr, decimal_comma: bool) -> pl.Expr:
 
 
 def _bool(s: pl.Expr, words: dict[str, bool] = _BOOL) -> pl.Expr:
-    return s.str.to_lowercase().replace_strict(words, default=None, return_dtype=_B)
+    true = [k for k, v in words.items() if v]
+    false = [k for k, v in words.items() if not v]
+    low = s.str.to_lowercase()
+    slow = pl.when(low.is_in(true)).then(True).when(low.is_in(false)).then(False)
+    # the common spellings without lower-casing every cell
+    return pl.when(s.is_in(true)).then(True).when(s.is_in(false)).then(False).otherwise(slow)
 
 
 def _date(s: pl.Expr) -> pl.Expr:
@@ -306,7 +311,7 @@ def _parse(raw: RawTable) -> _Typed:
         else:
             bad = s.is_not_null() & value.is_null()
         errors.append(bad.alias(f"__bad__{name}"))
-    out = raw.frame.select(*exprs, *errors)
+    out = raw.frame.lazy().select(*exprs, *errors).collect()  # lazy: shared subexpressions
     bad_cols = [c for c in out.columns if c.startswith("__bad__")]
     unreadable = (
         out.select(pl.int_range(pl.len(), dtype=pl.Int32).alias("index"), *bad_cols)
@@ -381,10 +386,8 @@ def _pydantic_rejects(
         kind = e["type"]
         check = _PYDANTIC_CHECK.get(kind, "type" if kind.endswith(("_parsing", "_type")) else kind)
         value = None if kind == "missing" else _json_text(e.get("input"))
-        if not loc:  # the model's own checks: kind-dependent requirements
-            loc = msg.split(" ", 1)[0]
-            value = _json_text(line.obj.get(loc)) if isinstance(line.obj, dict) else None
-            check = "required" if value in (None, "") or "required" in msg else "enum"
+        if not loc:  # the model's kind-dependent requirements: see _kind_rejects
+            continue
         out.append(
             {
                 "source": source,
@@ -399,25 +402,43 @@ def _pydantic_rejects(
     return out
 
 
-def _house_type_rejects(source: str, line: JsonLine, did: str | None) -> list[dict[str, Any]]:
+def _kind_rejects(source: str, line: JsonLine, did: str | None) -> list[dict[str, Any]]:
+    """The model's kind-dependent requirements, all of them (pydantic stops at the first,
+    and skips them when a field already failed)."""
     obj = line.obj
     kind = obj.get("kind")
-    if kind in (None, ""):
+    if kind in (None, ""):  # as the model infers it for an API body
         kind = "non_independent" if obj.get("corop_region") and not obj.get("house_type") else ""
-    if KIND_ALIASES.get(str(kind).strip().lower(), "independent") != "independent":
-        return []
-    ht = obj.get("house_type")
-    if isinstance(ht, str) and dwelling_category(ht) is not None:
-        return []
-    missing = ht in (None, "")
-    return [
-        {"source": source, "row_number": line.line_number, "dwelling_id": did,
-         "column": "house_type", "check": "required" if missing else "enum",
-         "value": None if missing else _json_text(ht),
-         "message": ("house_type is required for an independent dwelling but empty; fill it in"
-                     if missing else f"house_type {_json_text(ht)!r} is not accepted")
-         + f" (use {_ENUM_HINT['house_type']})"}
-    ]  # fmt: skip
+    kind = KIND_ALIASES.get(str(kind).strip().lower(), "independent" if kind == "" else None)
+    out = []
+
+    def add(column: str, check: str, value: Any, message: str) -> None:
+        out.append(
+            {"source": source, "row_number": line.line_number, "dwelling_id": did,
+             "column": column, "check": check, "value": value, "message": message}
+        )  # fmt: skip
+
+    if kind == "independent":
+        ht = obj.get("house_type")
+        hint = f" (use {_ENUM_HINT['house_type']})"
+        if ht is None or (isinstance(ht, str) and not ht.strip()):
+            add(
+                "house_type",
+                "required",
+                None,
+                "house_type is required for an independent dwelling but empty; fill it in" + hint,
+            )
+        elif not isinstance(ht, str) or dwelling_category(ht) is None:
+            add("house_type", "enum", _json_text(ht),
+                f"house_type {_json_text(ht)!r} is not accepted" + hint)  # fmt: skip
+    elif kind == "non_independent":
+        for column, what in (("usable_surface_area", " (m² of the whole address)"),
+                             ("corop_region", f" ({_ENUM_HINT['corop_region']})")):  # fmt: skip
+            if obj.get(column) in (None, ""):
+                add(column, "required", None,
+                    f"{column} is required for a non_independent dwelling but empty; "
+                    f"fill it in{what}")  # fmt: skip
+    return out
 
 
 _PYDANTIC_HINT = {
@@ -484,9 +505,7 @@ def _from_jsonl(
             d = Dwelling.model_validate(obj)
         except ValidationError as e:
             rows.extend(_pydantic_rejects(source, line, did, e))
-            if all(err["loc"] for err in e.errors()):
-                # field errors stop pydantic before the model's own house_type check
-                rows.extend(_house_type_rejects(source, line, did))
+            rows.extend(_kind_rejects(source, line, did))
             continue
         if ok:
             if d.dwelling_id != did:  # keep the id trimmed, as the table shape does
@@ -575,17 +594,15 @@ def validate_frames(
         else pl.Series([], dtype=_S)
     )
 
-    keep_dw = dw.frame.filter(
-        pl.col("dwelling_id").is_not_null() & ~pl.col("dwelling_id").is_in(bad)
-    )
-    good = keep_dw["dwelling_id"]
-    out = {"dwellings": F.conform("dwellings", _fill_dwellings(keep_dw))}
+    # every problem row carries its dwelling_id (an unknown id in a block table too), so
+    # "not null and not rejected" keeps exactly the valid dwellings and their spaces
+    keep = pl.col("dwelling_id").is_not_null() & ~pl.col("dwelling_id").is_in(bad.implode())
+    out = {"dwellings": F.conform("dwellings", _fill_dwellings(dw.frame.filter(keep)))}
     for b in BLOCKS:
         if b not in typed:
             out[b] = F.empty(b)
             continue
-        f = typed[b].frame.filter(pl.col("dwelling_id").is_in(good))
-        out[b] = F.conform(b, _fill_block(b, f))
+        out[b] = F.conform(b, _fill_block(b, typed[b].frame.filter(keep)))
     return out, rejects
 
 
@@ -794,24 +811,36 @@ def _corop_rejects(dw: _Typed) -> list[pl.DataFrame]:
     if not unresolved:
         return []
     idx = f.with_row_index("index").filter(
-        (pl.col("kind") == "non_independent") & pl.col("corop_region").is_in(unresolved)
+        (pl.col("kind") == "non_independent")
+        & pl.col("corop_region").is_in(pl.Series(unresolved, dtype=_S).implode())
     )["index"]
     return [_piece(dw, idx, "corop_region", "enum", dt.date.min)]
 
 
 def _with_positions(f: pl.DataFrame) -> pl.DataFrame:
     """``position`` (1-based, input order within the dwelling's block) and ``space_ref``."""
-    pos = (pl.int_range(pl.len(), dtype=_I).over("dwelling_id") + 1).alias("position")
-    f = f.with_columns(pos)
-    return f.with_columns(
-        pl.coalesce(pl.col("space_id"), pl.col("position").cast(_S)).alias("space_ref")
+    run = pl.col("dwelling_id").rle_id()
+    runs, ids = f.select((run.max() + 1).alias("r"), pl.col("dwelling_id").n_unique()).row(0)
+    if runs == ids:  # every dwelling's rows are contiguous (the usual export): no group-by
+        idx = pl.int_range(pl.len(), dtype=_I)
+        start = pl.when((run != run.shift(1)).fill_null(True)).then(idx).forward_fill()
+        pos = idx - start + 1
+    else:
+        pos = pl.int_range(pl.len(), dtype=_I).over("dwelling_id") + 1
+    return (
+        f.lazy()
+        .with_columns(pos.alias("position"))
+        .with_columns(
+            pl.coalesce(pl.col("space_id"), pl.col("position").cast(_S)).alias("space_ref")
+        )
+        .collect()
     )
 
 
 def _unknown_id_rejects(t: _Typed, dw: _Typed) -> list[pl.DataFrame]:
     known = dw.frame["dwelling_id"].drop_nulls()
     idx = t.frame.with_row_index("index").filter(
-        pl.col("dwelling_id").is_not_null() & ~pl.col("dwelling_id").is_in(known)
+        pl.col("dwelling_id").is_not_null() & ~pl.col("dwelling_id").is_in(known.implode())
     )["index"]
     return [_piece(t, idx, "dwelling_id", "unknown_dwelling_id", dt.date.min)] if len(idx) else []
 
