@@ -312,3 +312,25 @@ def test_a_body_outside_the_contract_is_a_protocol_error(make_double, pki, clock
     client = WozClient(client_config(double, pki), clock=clock.now, sleep=clock.sleep)
     with pytest.raises(WozProtocolError, match="does not match the contract"):
         client.search(postcode="2391PH", huisnummer=1)
+
+
+def test_address_search_keeps_the_exact_address_among_letters_and_additions(
+    make_double, pki, clock  # noqa: F811
+):
+    def obj(number, letter=None, addition=None):
+        a = {"postcode": "1234AB", "huisnummer": 1}
+        if letter:
+            a["huisletter"] = letter
+        if addition:
+            a["huisnummertoevoeging"] = addition
+        return {"identificatie": number, "aanduiding": a}
+
+    objects = [obj("000000000001"), obj("000000000002", "A"), obj("000000000003", "A", "2")]
+    double = make_double(clock=clock.now, tls=False, objects=objects)
+    client = WozClient(client_config(double, pki), clock=clock.now, sleep=clock.sleep)
+    assert len(client.search(postcode="1234AB", huisnummer=1)) == 3  # the API returns all
+    for letter, addition, expected in [(None, None, "000000000001"), ("a", None, "000000000002"),
+                                       ("A", "2", "000000000003")]:
+        res = client.lookup({"postcode": "1234AB", "house_number": 1, "house_letter": letter,
+                             "house_number_addition": addition})
+        assert (res.outcome, res.obj.identificatie) == ("found", expected)

@@ -145,6 +145,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     except (WozAuthError, WozTlsError) as exc:
         _err(str(exc))
         return EXIT_AUTH
+    except KeyboardInterrupt:
+        _err("interrupted; every dwelling looked up so far is saved, run again to resume")
+        return 130
     except WozError as exc:
         _err(str(exc))
         return EXIT_USAGE

@@ -122,6 +122,19 @@ def normalise_address(
     return params
 
 
+def _same_address(obj: WozObject, params: Mapping[str, str]) -> bool:
+    a = obj.aanduiding
+    if a is None:
+        return False
+
+    def norm(v: Any) -> str:
+        return str(v or "").strip().lower()
+
+    return norm(a.huisletter) == norm(params.get("huisletter")) and norm(
+        a.huisnummertoevoeging
+    ) == norm(params.get("huisnummertoevoeging"))
+
+
 @dataclass(frozen=True)
 class LookupResult:
     """The outcome of looking up one dwelling.
@@ -385,8 +398,9 @@ class WozClient:
         """Find a dwelling's WOZ object with its keys, in this order: ``woz_object_number``,
         ``nummeraanduiding_id``, ``adresseerbaar_object_id``, postcode + house number
         (+ letter + addition). A key that finds nothing passes to the next one; a key
-        that finds several objects is narrowed with the dwelling's adresseerbaar
-        object id when it has one, else the result is ``ambiguous``.
+        that finds several objects is narrowed to the exact address (letter and
+        addition equal, none meaning none), then with the dwelling's adresseerbaar
+        object id when it has one; if that does not decide, the result is ``ambiguous``.
         """
         before = self.requests_sent
         aoid = normalise_bag_id(dwelling.get("adresseerbaar_object_id"))
@@ -419,6 +433,11 @@ class WozClient:
             if not found:
                 continue
             unique = {o.identificatie: o for o in found}
+            if len(unique) > 1 and name == "address":
+                # the API also returns 1A and 1-2 for a search on 1: keep the exact address
+                exact = [o for o in unique.values() if _same_address(o, value)]
+                if exact:
+                    unique = {o.identificatie: o for o in exact}
             if len(unique) > 1 and aoid:
                 narrowed = [
                     o for o in unique.values() if aoid in o.adresseerbaar_object_identificaties
