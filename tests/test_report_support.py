@@ -76,29 +76,11 @@ def portfolio_v2(folder: Path) -> Path:
     ])  # fmt: skip
 
 
-def score_into(db: Path, portfolio: Path, finished_at: dt.datetime, engine: str = "vectorised"):
-    """Load, validate, score and store one run, as ``wws score`` does (its run id)."""
-    from pipeline import __version__, store
-    from pipeline import run as R
-    from pipeline.ingest import input_sha256
-    from pipeline.report.whatif import load_portfolio
-    from pipeline.rules import rules_label
+def score_into(db: Path, portfolio: Path) -> str:
+    """``wws score PORTFOLIO --db DB --peildatum 2026-07-01``; the new run's id."""
+    from pipeline.run import score_portfolio
 
-    p = load_portfolio(portfolio, PEILDATUM)
-    scored = R.score_frames(p.frames, PEILDATUM, engine)
-    run = store.RunRecord(
-        run_id=store.new_run_id(finished_at), started_at=finished_at, peildatum=PEILDATUM,
-        rules=rules_label(PEILDATUM), engine_version=__version__, engine=engine,
-        input_path=str(portfolio), input_sha256=input_sha256(portfolio),
-        dwellings_read=p.dwellings_read, dwellings_scored=scored.scores.height,
-        dwellings_rejected=p.rejects["dwelling_id"].n_unique(), finished_at=finished_at,
-    )  # fmt: skip
-    con = store.connect(db)
-    try:
-        store.write_run(con, run, scored, p.rejects)
-    finally:
-        con.close()
-    return run.run_id
+    return score_portfolio(portfolio, db, PEILDATUM).run_id
 
 
 @dataclass
@@ -114,8 +96,8 @@ class TwoRuns:
 def two_runs(folder: Path) -> TwoRuns:
     db = folder / "wws.duckdb"
     v1, v2 = portfolio_v1(folder), portfolio_v2(folder)
-    r1 = score_into(db, v1, dt.datetime(2026, 7, 1, 2, 0))
-    r2 = score_into(db, v2, dt.datetime(2026, 7, 2, 2, 0))
+    r1 = score_into(db, v1)
+    r2 = score_into(db, v2)
     return TwoRuns(db, folder, r1, r2, v1, v2)
 
 
@@ -235,9 +217,13 @@ def open_in_chromium(chromium: str, html: Path, shot: Path, *, full_page: bool =
     return check
 
 
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    path, reason = ensure_chromium()
+def require_chromium() -> str:
+    """The Chromium binary for a test, or skip it with the reason (installs Debian's
+    package first when it is missing and we are root)."""
+    global _CHROMIUM
+    if _CHROMIUM is None:
+        _CHROMIUM = ensure_chromium()
+    path, reason = _CHROMIUM
     if path is None:
         pytest.skip(f"no headless Chromium: {reason}")
     try:
@@ -245,3 +231,6 @@ def chromium() -> str:
     except ImportError:
         pytest.skip("playwright (PyPI) is not installed: pip install playwright")
     return path
+
+
+_CHROMIUM: tuple[str | None, str] | None = None

@@ -19,7 +19,6 @@ two runs' ``scores`` (:data:`pipeline.report.data.CHANGES_SQL`).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,9 +145,10 @@ def _mask(frames: dict[str, pl.DataFrame], table: str, cond: pl.Expr, where: str
         df = df.join(frames["dwellings"].select("dwelling_id", *extra), on="dwelling_id",
                      how="left", maintain_order="left")  # fmt: skip
     try:
-        mask = df.select(cond.fill_null(False).alias("m"))["m"]
+        mask = df.with_columns(cond.fill_null(False).alias("__mask"))["__mask"]
     except Exception as exc:  # noqa: BLE001
-        msg = f"--where {where!r} cannot be evaluated on table {table}: {exc}"
+        reason = str(exc).split("; valid columns")[0][:300]
+        msg = f"--where {where!r} cannot be evaluated on table {table}: {reason}"
         raise ExitError(2, msg) from exc
     if mask.dtype != pl.Boolean:
         raise ExitError(2, f"--where {where!r} is not a condition (it gives {mask.dtype})")
@@ -170,11 +170,11 @@ def apply_scenario(
     for table, items in by_table.items():
         mask = _mask(frames, table, cond, where)
         df = frames[table]
-        new = df.with_columns(
-            pl.when(pl.lit(mask)).then(pl.lit(a.value, dtype=df.schema[a.field]))
+        new = df.with_columns(mask.alias("__mask")).with_columns(
+            pl.when(pl.col("__mask")).then(pl.lit(a.value, dtype=df.schema[a.field]))
             .otherwise(pl.col(a.field)).alias(a.field)
             for a in items
-        )  # fmt: skip
+        ).drop("__mask")  # fmt: skip
         before = df.select(pl.struct([a.field for a in items]).alias("s"))["s"]
         after = new.select(pl.struct([a.field for a in items]).alias("s"))["s"]
         changed = mask & (before.ne_missing(after))
@@ -219,18 +219,11 @@ def _normalise(frames: dict[str, pl.DataFrame], ids: set[str]) -> dict[str, pl.D
 
 
 def load_portfolio(path: str | Path, peildatum: dt.date):
-    """``pipeline.ingest.load_portfolio`` (or ``pipeline.validate``'s while ingest does not
-    re-export it); an unreadable input is exit 2."""
-    from pipeline.ingest import UnreadableInput
+    """Read and validate a portfolio exactly as ``wws score`` does (``pipeline.run.load``:
+    an unreadable input is exit 2)."""
+    from pipeline import run as R
 
-    ingest = importlib.import_module("pipeline.ingest")
-    loader = getattr(ingest, "load_portfolio", None)
-    if loader is None:
-        loader = importlib.import_module("pipeline.validate").load_portfolio
-    try:
-        return loader(Path(path), peildatum)
-    except UnreadableInput as exc:
-        raise ExitError(2, str(exc)) from exc
+    return R.load(path, peildatum)
 
 
 def ensure_scenarios_table(con) -> None:
