@@ -106,9 +106,18 @@ def test_changes_since_previous_run(runs):
     assert (c["points_before"], c["points_after"], c["points_delta"]) == (163, 113, -50)
     assert (c["max_rent_before"], c["max_rent_after"]) == (Decimal("1070.14"), Decimal("981.38"))
     assert (c["sector_before"], c["sector_after"]) == ("mid", "social")
-    assert r["change_counts"] == {"appeared": 1, "disappeared": 1, "points_changed": 1,
-                                  "rent_changed": 1, "sector_changed": 1}  # fmt: skip
+    assert r["change_counts"] == {"appeared": 1, "disappeared": 1, "rejected": 0,
+                                  "points_changed": 1, "rent_changed": 1,
+                                  "sector_changed": 1}  # fmt: skip
     assert r["sector_moves"].rows() == [("mid", "social", 1)]
+    con = R.connect(runs.db)
+    try:
+        history = R.has_macro(con, "run_changes")
+    finally:
+        con.close()
+    if history:  # the run-history macro (issue 7) says why: the edited input field
+        assert "lease_signed_date" in c["reasons"]
+        assert c["rubrieken"] == "PMN 50.00 -> 0.00"
 
 
 def test_unknown_run_and_missing_db(runs, tmp_path, capsys):

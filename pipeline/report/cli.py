@@ -120,8 +120,8 @@ def cmd_whatif(args) -> int:
     return 0
 
 
-def print_whatif(res, out=sys.stdout, limit: int = 40) -> None:
-    w = out.write
+def print_whatif(res, out=None, limit: int = 40) -> None:
+    w = (out or sys.stdout).write
     t = res.totals
     w(f"wws whatif: {res.name}\n")
     w(f"  dwellings modified   {t['dwellings_modified']:>9,}  ({res.rows_modified:,} table rows)\n")

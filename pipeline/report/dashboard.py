@@ -128,6 +128,8 @@ def change_figure(ch: pl.DataFrame) -> go.Figure | None:
             hovertemplate="%{x:+d} points: %{y} dwellings<extra></extra>",
         )
     )
+    lo, hi = int(deltas["points_delta"].min()), int(deltas["points_delta"].max())
+    fig.update_xaxes(range=[min(lo, 0) - 3, max(hi, 0) + 3])
     fig.update_layout(
         title="Change in points per dwelling (dwellings in both runs)",
         xaxis_title="points now minus points before",
@@ -138,8 +140,8 @@ def change_figure(ch: pl.DataFrame) -> go.Figure | None:
     return fig
 
 
-def _rows(df: pl.DataFrame, limit: int = MAX_ROWS) -> list[dict[str, Any]]:
-    return df.head(limit).to_dicts()
+def _ts(v: Any) -> str:
+    return v.strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, dt.datetime) else str(v or "")
 
 
 def build_report(con, run_id: str | None = None) -> dict[str, Any]:
@@ -184,7 +186,7 @@ def render_report(r: dict[str, Any]) -> str:
         if fig is not None:
             figures["changes"] = _fig_html(fig, "chart-changes")
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(num=en_number, money=en_money, trim=trim)
+    env.filters.update(num=en_number, money=en_money, trim=trim, ts=_ts)
     tpl = env.from_string(TEMPLATE)
     return tpl.render(
         **r,
@@ -195,6 +197,8 @@ def render_report(r: dict[str, Any]) -> str:
         version=__version__,
         sector_colours=SECTOR_COLOURS,
         near_points=D.NEAR,
+        has_reasons=r["changes"] is not None
+        and r["changes"].select(pl.col("reasons").is_not_null().any()).item(),
     )
 
 
@@ -257,7 +261,7 @@ TEMPLATE = r"""<!DOCTYPE html>
     run <b>{{ run.run_id }}</b> · status {{ run.status }}
     {% if run.scenario %} · scenario <b>{{ run.scenario.name }}</b>{% endif %}
     · peildatum {{ run.peildatum }} · rules {{ run.rules }}
-    · engine {{ run.engine }} {{ run.engine_version }} · finished {{ run.finished_at }}
+    · engine {{ run.engine }} {{ run.engine_version }} · finished {{ run.finished_at|ts }}
   </div>
 </header>
 <nav>
@@ -377,10 +381,11 @@ TEMPLATE = r"""<!DOCTYPE html>
   <h2>Changes since {% if run.scenario %}the baseline{% else %}the previous run{% endif %}</h2>
   {% if previous %}
   <p class="muted">Compared with run <b>{{ previous.run_id }}</b> (peildatum {{ previous.peildatum }},
-  rules {{ previous.rules }}, finished {{ previous.finished_at }}).</p>
+  rules {{ previous.rules }}, finished {{ previous.finished_at|ts }}).</p>
   <div class="cards">
     <div class="card"><div class="k">appeared</div><div class="v" id="n-appeared">{{ change_counts.appeared|num }}</div></div>
-    <div class="card"><div class="k">disappeared</div><div class="v" id="n-disappeared">{{ change_counts.disappeared|num }}</div></div>
+    <div class="card"><div class="k">disappeared</div><div class="v" id="n-disappeared">{{ change_counts.disappeared|num }}</div>
+      {% if change_counts.rejected %}<div class="muted">{{ change_counts.rejected|num }} rejected this run</div>{% endif %}</div>
     <div class="card"><div class="k">points changed</div><div class="v" id="n-points-changed">{{ change_counts.points_changed|num }}</div></div>
     <div class="card"><div class="k">max rent changed</div><div class="v">{{ change_counts.rent_changed|num }}</div></div>
     <div class="card"><div class="k">sector changed</div><div class="v" id="n-sector-changed">{{ change_counts.sector_changed|num }}</div></div>
@@ -397,7 +402,8 @@ TEMPLATE = r"""<!DOCTYPE html>
   <h3>Dwellings ({{ changes.height|num }})</h3>
   <div class="scroll"><table id="table-changes">
   <tr><th>dwelling</th><th>change</th><th class="n">points before</th><th class="n">after</th><th class="n">Δ</th>
-      <th class="n">max rent before</th><th class="n">after</th><th class="n">Δ</th><th>sector before</th><th>after</th></tr>
+      <th class="n">max rent before</th><th class="n">after</th><th class="n">Δ</th><th>sector before</th><th>after</th>
+      {% if has_reasons %}<th>rubrieken moved</th><th>why</th>{% endif %}</tr>
   {% for r in changes.head(max_rows).iter_rows(named=True) %}
   <tr><td>{{ r.dwelling_id }}</td><td>{{ r.change }}</td>
       <td class="n">{{ r.points_before if r.points_before is not none }}</td>
@@ -405,7 +411,8 @@ TEMPLATE = r"""<!DOCTYPE html>
       <td class="n">{% if r.points_delta is not none %}{{ "%+d"|format(r.points_delta) }}{% endif %}</td>
       <td class="n">{{ r.max_rent_before|money }}</td><td class="n">{{ r.max_rent_after|money }}</td>
       <td class="n">{{ r.max_rent_delta|money }}</td>
-      <td>{{ r.sector_before or "" }}</td><td>{{ r.sector_after or "" }}</td></tr>
+      <td>{{ r.sector_before or "" }}</td><td>{{ r.sector_after or "" }}</td>
+      {% if has_reasons %}<td>{{ r.rubrieken or "" }}</td><td>{{ r.reasons or "" }}</td>{% endif %}</tr>
   {% endfor %}
   </table></div>
   {% if changes.height > max_rows %}<p class="muted">Showing {{ max_rows }} of {{ changes.height|num }}.</p>{% endif %}

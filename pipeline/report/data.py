@@ -260,6 +260,8 @@ CHANGES_SQL = """WITH cur AS (SELECT * FROM scores WHERE run_id = $cur),
      prev AS (SELECT * FROM scores WHERE run_id = $prev)
 SELECT coalesce(c.dwelling_id, p.dwelling_id) AS dwelling_id,
        CASE WHEN p.dwelling_id IS NULL THEN 'appeared'
+            WHEN c.dwelling_id IS NULL AND p.dwelling_id IN (
+                SELECT dwelling_id FROM rejects WHERE run_id = $cur) THEN 'rejected'
             WHEN c.dwelling_id IS NULL THEN 'disappeared'
             ELSE 'changed' END AS change,
        p.points AS points_before, c.points AS points_after,
@@ -277,16 +279,41 @@ ORDER BY change, abs(coalesce(c.points - p.points, 0)) DESC, dwelling_id"""
 
 
 def changes(con: duckdb.DuckDBPyConnection, cur: str, prev: str) -> pl.DataFrame:
-    """Dwellings that differ between two runs: appeared, disappeared, or changed in points,
-    maximum rent (with surcharge) or sector."""
-    return frame(con, CHANGES_SQL, {"cur": cur, "prev": prev})
+    """Dwellings that differ between two runs: appeared, disappeared (``rejected`` when the
+    current run rejected it), or changed in points, maximum rent (with surcharge) or sector.
+
+    When the database has the ``run_changes`` macro (run history, issue 7), its
+    ``rubrieken`` (which rubrieken moved) and ``reasons`` columns are added."""
+    df = frame(con, CHANGES_SQL, {"cur": cur, "prev": prev})
+    if has_macro(con, "run_changes"):
+        try:
+            why = frame(con, "SELECT dwelling_id, rubrieken, reasons FROM run_changes(?, ?)",
+                        [prev, cur])  # fmt: skip
+        except duckdb.Error:
+            why = None
+        if why is not None:  # reasons only where both runs have the dwelling
+            out = df.join(why, on="dwelling_id", how="left", maintain_order="left")
+            both = pl.col("change") == "changed"
+            return out.with_columns(
+                pl.when(both).then(pl.col("rubrieken")).alias("rubrieken"),
+                pl.when(both).then(pl.col("reasons")).alias("reasons"),
+            )
+    return df.with_columns(
+        pl.lit(None, pl.String).alias("rubrieken"), pl.lit(None, pl.String).alias("reasons")
+    )
+
+
+def has_macro(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = first(con, "SELECT count(*) FROM duckdb_functions() WHERE function_name = ?", [name])
+    return bool(row and row[0])
 
 
 def change_counts(ch: pl.DataFrame) -> dict:
     changed = ch.filter(pl.col("change") == "changed")
     return {
         "appeared": ch.filter(pl.col("change") == "appeared").height,
-        "disappeared": ch.filter(pl.col("change") == "disappeared").height,
+        "disappeared": ch.filter(pl.col("change").is_in(["disappeared", "rejected"])).height,
+        "rejected": ch.filter(pl.col("change") == "rejected").height,
         "points_changed": changed.filter(pl.col("points_delta") != 0).height,
         "rent_changed": changed.filter(pl.col("max_rent_delta") != 0).height,
         "sector_changed": changed.filter(pl.col("sector_before") != pl.col("sector_after")).height,

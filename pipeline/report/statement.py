@@ -408,6 +408,9 @@ def render_pdf(m: dict[str, Any]) -> bytes:
     for k, v in facts:
         row([(k, 0.3, "L"), (v, 0.7, "L")])
     for r in m["rubrieken"]:
+        keep = 5.5 * (min(len(r["lines"]), 2) + 1) + 1.5  # no heading alone at a page end
+        if pdf.get_y() + keep > pdf.page_break_trigger:
+            pdf.add_page()
         pdf.ln(1.5)
         pdf.set_fill_color(233, 238, 242)
         row([(f"{r['title']} - {r['name']}", 0.86, "L"), (r["points_nl"], 0.14, "R")],
