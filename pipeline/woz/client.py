@@ -329,6 +329,7 @@ class WozClient:
         )
         self.requests_sent = 0
         self.last_rate_headers: RateHeaders | None = None
+        self._warned = False
         is_https = config.base_url.startswith("https://")
         self._http = httpx.Client(
             base_url=config.base_url + "/",
@@ -491,6 +492,10 @@ class WozClient:
                 self.last_rate_headers = rate
                 status = resp.status_code
                 if status == 200 or (status == 404 and operation == "raadpleeg"):
+                    warning = resp.headers.get("warning")
+                    if warning and not self._warned:
+                        self._warned = True  # RFC 7234 299: this API version is deprecated
+                        log.warning("WOZ API warning header: %s", warning)
                     if status == 200 and rate.day_remaining == 0:
                         self._block_day(rate)
                     return resp
