@@ -34,7 +34,7 @@ def _lines_without_care(ctx) -> pl.LazyFrame:
             line_frame(
                 parking,
                 CODE,
-                pl.format("bij.laadpaal.{}", pl.col("ref")),
+                pl.concat_str([pl.lit("bij.laadpaal."), pl.col("ref")]),
                 pl.col("count") * charger,
                 pl.col("count") * E4,
             ),

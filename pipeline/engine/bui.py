@@ -28,15 +28,14 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     o = ctx.outdoor.filter(pl.col("raw_u") > 0)
     private = pl.col("n") == 1
     valued = private | pl.col("meets")
+    # a shared space failing the minimum dimensions is present but not valued: no line
     per_space = line_frame(
-        o,
+        o.filter(valued),
         CODE,
-        pl.format("bui.{}", pl.col("ref")),
+        pl.concat_str([pl.lit("bui."), pl.col("ref")]),
         pl.when(private)
         .then(pl.col("a_h") * rate_p // 100)
-        .when(pl.col("meets"))
-        .then(round_div(pl.col("a_h") * rate_s // 100, pl.col("n")))
-        .otherwise(0),
+        .otherwise(round_div(pl.col("a_h") * rate_s // 100, pl.col("n"))),
         pl.col("a_h") * (E4 // 100),
         keep_zero=True,
     )

@@ -39,14 +39,14 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         line_frame(
             p,
             CODE,
-            pl.format("gpa.{}", pl.col("ref")),
+            pl.concat_str([pl.lit("gpa."), pl.col("ref")]),
             r2_e4(pl.col("tp") * pl.col("count"), pl.col("n")),
             pl.col("count") * E4,
         ),
         line_frame(
             p.filter(pl.col("charging_station") & (pl.col("n") >= 2)),
             CODE,
-            pl.format("gpa.{}.laadpaal", pl.col("ref")),
+            pl.concat_str([pl.lit("gpa."), pl.col("ref"), pl.lit(".laadpaal")]),
             r2_e4(pl.lit(charger) * pl.col("count"), pl.col("n")),
             pl.col("count") * E4,
         ),

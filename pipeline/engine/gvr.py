@@ -17,7 +17,7 @@ import polars as pl
 from pipeline.engine import keu, ooz, san
 from pipeline.engine._num import DEN, E4, e4, e4_from_fine, quarters_from_fine, r2_e4, round_div
 from pipeline.engine.registry import RubriekResult, concat_lines, line_frame
-from pipeline.engine.vkv import MAX_COOLED, MAX_OTHER, heating_classes
+from pipeline.engine.vkv import MAX_COOLED, MAX_OTHER
 
 CODE = "GVR"
 
@@ -43,7 +43,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     area_lines = line_frame(
         valued,
         CODE,
-        pl.format("gvr.{}", pl.col("ref")),
+        pl.concat_str([pl.lit("gvr."), pl.col("ref")]),
         round_div(pl.col("a_h") * pl.col("rate") // 100, pl.col("n")),
         pl.col("a_h") * (E4 // 100),
         keep_zero=True,
@@ -73,7 +73,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     attic_lines = line_frame(
         attics,
         CODE,
-        pl.format("gvr.zolder.{}", pl.col("ref")),
+        pl.concat_str([pl.lit("gvr.zolder."), pl.col("ref")]),
         round_div(pl.col("c_e4"), pl.col("n")),
     )
     rounding_lines = line_frame(
@@ -81,9 +81,11 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     )
 
     # 2. heating and cooling, one pool of shared spaces in input order
-    h = heating_classes(shared).with_columns(
-        (pl.col("block_order") * 1_000_000_000 + pl.col("position")).alias("_order")
-    )
+    # only class V counts as a heated vertrek here (an open kitchen without area does not;
+    # matches the reference, see docs/engine.md "Choices")
+    h = shared.with_columns(
+        (pl.col("cls") == "V").alias("is_v"), pl.col("cls").is_in(["O", "OA"]).alias("is_o")
+    ).with_columns((pl.col("block_order") * 1_000_000_000 + pl.col("position")).alias("_order"))
     heated_v = h.filter(pl.col("is_v") & pl.col("heated"))
     cooled = heated_v.filter(pl.col("cooled")).filter(
         pl.col("_order").rank("ordinal").over("dwelling_id") <= MAX_COOLED
@@ -96,21 +98,21 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         line_frame(
             heated_v,
             CODE,
-            pl.format("gvr.verwarmd.{}", pl.col("ref")),
+            pl.concat_str([pl.lit("gvr.verwarmd."), pl.col("ref")]),
             r2_e4(pl.lit(p_v), pl.col("n")),
             one,
         ),
         line_frame(
             cooled,
             CODE,
-            pl.format("gvr.gekoeld.{}", pl.col("ref")),
+            pl.concat_str([pl.lit("gvr.gekoeld."), pl.col("ref")]),
             r2_e4(pl.lit(p_c), pl.col("n")),
             one,
         ),
         line_frame(
             heated_o,
             CODE,
-            pl.format("gvr.verwarmd.{}", pl.col("ref")),
+            pl.concat_str([pl.lit("gvr.verwarmd."), pl.col("ref")]),
             r2_e4(pl.lit(p_o), pl.col("n")),
             one,
         ),
@@ -120,14 +122,18 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     kitchens = keu.kitchen_items(
         ctx.kitchens.filter(pl.col("n") >= 2).join(care, on="dwelling_id", how="anti"), r
     )
+    # §3.9 step 4: shared sanitary and toilet items (not fixtures of shared rooms/kitchens)
     fixtures = san.sanitary_items(
-        ctx.fixtures.filter(pl.col("n") >= 2).join(care, on="dwelling_id", how="anti"), r
+        ctx.fixtures.filter(
+            (pl.col("n") >= 2) & pl.col("block").is_in(["sanitary", "toilet"])
+        ).join(care, on="dwelling_id", how="anti"),
+        r,
     )
     items = pl.concat([kitchens, fixtures], how="vertical")
     item_lines = line_frame(
         items,
         CODE,
-        pl.format("gvr.{}.{}", pl.col("ref"), pl.col("item")),
+        pl.concat_str([pl.lit("gvr."), pl.col("ref"), pl.lit("."), pl.col("item")]),
         r2_e4(pl.col("pts_e4"), pl.col("n")),
         pl.col("qty_e4"),
     )

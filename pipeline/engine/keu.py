@@ -69,12 +69,10 @@ def kitchen_items(kitchens: pl.LazyFrame, rules) -> pl.LazyFrame:
             (pl.col("base") - pl.col("extras")).alias("pts_e4"),
         )
     )
+    ints = ("n", "block_order", "position", "qty_e4", "pts_e4")
     return pl.concat(
         [
-            p.select(
-                pl.col(c).cast(pl.String if c in ("dwelling_id", "ref", "item") else pl.Int64)
-                for c in ITEM_COLUMNS
-            )
+            p.select(pl.col(c).cast(pl.Int64) if c in ints else pl.col(c) for c in ITEM_COLUMNS)
             for p in parts
         ],
         how="vertical",
@@ -86,7 +84,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     lines = items.select(
         "dwelling_id",
         pl.lit(CODE).alias("rubriek"),
-        pl.format("keu.{}.{}", pl.col("ref"), pl.col("item")).alias("line"),
+        pl.concat_str([pl.lit("keu."), pl.col("ref"), pl.lit("."), pl.col("item")]).alias("line"),
         pl.col("qty_e4").alias("quantity_e4"),
         pl.col("pts_e4").alias("points_e4"),
     )

@@ -54,7 +54,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     per_space = line_frame(
         o,
         CODE,
-        pl.format("ooz.{}", pl.col("ref")),
+        pl.concat_str([pl.lit("ooz."), pl.col("ref")]),
         pl.col("a_h") * rate // 100,
         pl.col("a_h") * (E4 // 100),
         keep_zero=True,
@@ -66,7 +66,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         (pl.col("m2") * 100 - pl.col("sum_h")) * rate // 100,
     )
     attic_lines = line_frame(
-        attics, CODE, pl.format("ooz.zolder.{}", pl.col("ref")), pl.col("c_e4")
+        attics, CODE, pl.concat_str([pl.lit("ooz.zolder."), pl.col("ref")]), pl.col("c_e4")
     )
     total = groups.select(
         "dwelling_id", quarters_from_e4(pl.col("base_e4") + pl.col("corr_e4")).alias("q")

@@ -22,7 +22,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     per_space = line_frame(
         v,
         CODE,
-        pl.format("ovz.{}", pl.col("ref")),
+        pl.concat_str([pl.lit("ovz."), pl.col("ref")]),
         pl.col("a_h") * rate // 100,
         pl.col("a_h") * (E4 // 100),
         keep_zero=True,

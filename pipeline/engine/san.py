@@ -146,7 +146,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     lines = items.select(
         "dwelling_id",
         pl.lit(CODE).alias("rubriek"),
-        pl.format("san.{}.{}", pl.col("ref"), pl.col("item")).alias("line"),
+        pl.concat_str([pl.lit("san."), pl.col("ref"), pl.lit("."), pl.col("item")]).alias("line"),
         pl.col("qty_e4").alias("quantity_e4"),
         pl.col("pts_e4").alias("points_e4"),
     )

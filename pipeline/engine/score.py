@@ -11,16 +11,7 @@ from pipeline.engine._num import Q_E4, to_decimal
 from pipeline.engine.registry import KindSpec, RubriekResult, kind_spec
 from schemas import output as O
 
-try:  # the lead's label catalogue; the engine works without it (labels then null)
-    from schemas.lines import RUBRIEKEN, attach_labels
-except ImportError:  # pragma: no cover - until schemas/lines.py lands
-    RUBRIEKEN = {}
-
-    def attach_labels(df: pl.DataFrame) -> pl.DataFrame:
-        return df.with_columns(
-            pl.lit(None, dtype=pl.String).alias("label"),
-            pl.lit(None, dtype=pl.String).alias("unit"),
-        ).select(list(O.LINES))
+from schemas.lines import RUBRIEKEN, attach_labels
 
 
 def _rules_for(kind: str, peildatum: dt.date, rules):
@@ -33,14 +24,8 @@ def _rules_for(kind: str, peildatum: dt.date, rules):
     return rules
 
 
-def _rubriek_name(kind: str, code: str) -> str | None:
-    names = RUBRIEKEN.get(kind) if isinstance(RUBRIEKEN.get(kind), Mapping) else None
-    if names is not None:
-        return names.get(code)
-    v = RUBRIEKEN.get(code)
-    if isinstance(v, Mapping):
-        return v.get(kind)
-    return v
+def _rubriek_name(kind: str, code: str) -> str:
+    return RUBRIEKEN[kind][code]
 
 
 def score_kind(
@@ -62,14 +47,12 @@ def score_kind(
         for i, (code, res) in enumerate(pending.items()):
             total = out[i * step]
             totals[code] = total
+            body = out[i * step + 1] if lines else None
             if lines:
-                collected_lines.append(out[i * step + 1])
-            results[code] = RubriekResult(
-                out[i * step + 1].lazy() if lines else res.lines, total.lazy()
-            )
+                collected_lines.append(_with_afronding(code, body, total))
+            results[code] = RubriekResult(body.lazy() if lines else res.lines, total.lazy())
 
-    ids = ctx.dwellings.select("dwelling_id").with_row_index("_idx").collect()
-    wide = ids
+    wide = ctx.dwellings.select("dwelling_id", pl.col("dwelling_id").alias("_idx")).collect()
     for code in spec.codes:
         wide = wide.join(
             totals[code].select("dwelling_id", pl.col("q").alias(code)),
@@ -78,51 +61,74 @@ def score_kind(
         )
     wide = wide.with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in spec.codes).sort("_idx")
 
-    scores = spec.finish(ctx, wide, totals).select([pl.col(c).cast(t) for c, t in O.SCORES.items()])
+    restore = _restore_ids(ctx.ids)
+    scores = spec.finish(ctx, wide, totals)
+    scores = restore(scores).select([pl.col(c).cast(t) for c, t in O.SCORES.items()])
 
-    order = {c: i for i, c in enumerate(spec.codes)}
     long = wide.unpivot(
         index=["dwelling_id", "_idx"], on=list(spec.codes), variable_name="rubriek", value_name="q"
     )
+    order = {c: i for i, c in enumerate(spec.codes)}
     long = long.with_columns(
         pl.col("rubriek").replace_strict(order, return_dtype=pl.Int64).alias("_r")
-    )
-    long = long.sort("_idx", "_r")
+    ).sort("_idx", "_r")
     names = {c: _rubriek_name(spec.kind, c) for c in spec.codes}
-    breakdown = long.select(
-        "dwelling_id",
-        "rubriek",
-        pl.col("rubriek").replace_strict(names, return_dtype=pl.String).alias("rubriek_name"),
-        to_decimal(pl.col("q") * Q_E4, O.POINTS).alias("points"),
+    breakdown = restore(
+        long.select(
+            "dwelling_id",
+            "rubriek",
+            pl.col("rubriek").replace_strict(names, return_dtype=pl.String).alias("rubriek_name"),
+            to_decimal(pl.col("q") * Q_E4, O.POINTS).alias("points"),
+        )
     )
 
     lines_df = None
     if lines:
-        body = pl.concat(collected_lines, how="vertical") if collected_lines else None
-        lines_df = _with_afronding(body, long)
-        lines_df = lines_df.select(
-            "dwelling_id",
-            "rubriek",
-            "line",
-            to_decimal(pl.col("quantity_e4"), O.QUANTITY).alias("quantity"),
-            to_decimal(pl.col("points_e4"), O.LINE_POINTS).alias("points"),
-        )
-        lines_df = attach_labels(lines_df).select([pl.col(c).cast(t) for c, t in O.LINES.items()])
+        body = pl.concat(collected_lines, how="vertical")
+        # labels are a function of the line id: compute them once per distinct id
+        labels = attach_labels(
+            body.select("rubriek", "line")
+            .unique()
+            .with_columns(
+                pl.lit(None, dtype=O.QUANTITY).alias("quantity"),
+                pl.lit(None, dtype=O.LINE_POINTS).alias("points"),
+            )
+        ).select("line", "label", "unit")
+        lines_df = restore(
+            body.join(labels, on="line", how="left").select(
+                "dwelling_id",
+                "rubriek",
+                "line",
+                "label",
+                to_decimal(pl.col("quantity_e4"), O.QUANTITY).alias("quantity"),
+                "unit",
+                to_decimal(pl.col("points_e4"), O.LINE_POINTS).alias("points"),
+            )
+        ).select([pl.col(c).cast(t) for c, t in O.LINES.items()])
     return O.ScoredFrames(scores, breakdown, lines_df)
 
 
-def _with_afronding(body: pl.DataFrame, long: pl.DataFrame) -> pl.DataFrame:
+def _restore_ids(ids: pl.Series):
+    """Engine-internal ids (row numbers) back to the input's ``dwelling_id`` strings."""
+
+    def restore(df: pl.DataFrame) -> pl.DataFrame:
+        return df.with_columns(ids.gather(df["dwelling_id"]).alias("dwelling_id"))
+
+    return restore
+
+
+def _with_afronding(code: str, body: pl.DataFrame, total: pl.DataFrame) -> pl.DataFrame:
     """Add ``<code>.afronding`` = rubriek points - Σ other lines, where non-zero."""
-    sums = body.group_by("dwelling_id", "rubriek").agg(pl.col("points_e4").sum().alias("s"))
+    sums = body.group_by("dwelling_id").agg(pl.col("points_e4").sum().alias("s"))
     diff = (
-        long.select("dwelling_id", "rubriek", (pl.col("q") * Q_E4).alias("r"))
-        .join(sums, on=["dwelling_id", "rubriek"], how="left")
-        .with_columns((pl.col("r") - pl.col("s").fill_null(0)).alias("points_e4"))
+        total.select("dwelling_id", (pl.col("q") * Q_E4).alias("r"))
+        .join(sums, on="dwelling_id", how="full", coalesce=True)
+        .with_columns((pl.col("r").fill_null(0) - pl.col("s").fill_null(0)).alias("points_e4"))
         .filter(pl.col("points_e4") != 0)
         .select(
             "dwelling_id",
-            "rubriek",
-            (pl.col("rubriek").str.to_lowercase() + ".afronding").alias("line"),
+            pl.lit(code).alias("rubriek"),
+            pl.lit(code.lower() + ".afronding").alias("line"),
             pl.lit(None, dtype=pl.Int64).alias("quantity_e4"),
             "points_e4",
         )

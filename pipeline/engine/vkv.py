@@ -53,9 +53,19 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     ho = s.filter(pl.col("is_o") & pl.col("heated"))
     one = pl.lit(E4)
     lines = [
-        line_frame(hv, CODE, pl.format("vkv.verwarmd.{}", pl.col("ref")), pl.lit(p_v), one),
-        line_frame(cv, CODE, pl.format("vkv.gekoeld.{}", pl.col("ref")), pl.lit(p_c), one),
-        line_frame(ho, CODE, pl.format("vkv.verwarmd_overig.{}", pl.col("ref")), pl.lit(p_o), one),
+        line_frame(
+            hv, CODE, pl.concat_str([pl.lit("vkv.verwarmd."), pl.col("ref")]), pl.lit(p_v), one
+        ),
+        line_frame(
+            cv, CODE, pl.concat_str([pl.lit("vkv.gekoeld."), pl.col("ref")]), pl.lit(p_c), one
+        ),
+        line_frame(
+            ho,
+            CODE,
+            pl.concat_str([pl.lit("vkv.verwarmd_overig."), pl.col("ref")]),
+            pl.lit(p_o),
+            one,
+        ),
     ]
     counts = (
         ctx.dwellings.select("dwelling_id", pl.col("heated_circulation_spaces").alias("circ"))

@@ -126,7 +126,10 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     )
     yr = pl.col("completion_year")
     corop = (
-        yr.is_between(*COROP_YEARS) & pl.col("corop") & (pl.col("usable_u") < corop_max_u)
+        yr.is_between(*COROP_YEARS)
+        & pl.col("corop")
+        & (pl.col("usable_u") > 0)  # 0 / missing: the usable area is unknown
+        & (pl.col("usable_u") < corop_max_u)
     ).fill_null(False)
     d = d.with_columns(
         corop.alias("corop_rule"),
@@ -209,6 +212,10 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         pl.col("q_excl").cast(pl.Int64),
         "woz_source",
         round_div(pl.col("V8"), E8 // 100).cast(pl.Int64).alias("woz_value_cents"),
-        pl.col("fyear").alias("woz_year_used"),
+        # the valuation year of a WOZ value actually used (none for appraisal / fallback)
+        pl.when(pl.col("woz_source").is_in(["appraisal", "fallback"]))
+        .then(None)
+        .otherwise(pl.col("fyear"))
+        .alias("woz_year_used"),
     )
     return RubriekResult(concat_lines(lines), total)
