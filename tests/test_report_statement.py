@@ -135,3 +135,26 @@ def test_statement_in_chromium(runs, chromium):
     assert ids["sector"].startswith("Sociale huur")
     assert "Rubriek 11" in check.dom["bodyText"]
     assert check.screenshot.stat().st_size > 20_000
+
+
+def test_non_independent_statement_uses_annex_b(tmp_path):
+    from test_report_support import PEILDATUM, example, write_jsonl
+
+    from pipeline.run import score_portfolio
+
+    portfolio = write_jsonl(tmp_path / "n.jsonl", [example("seed_api_body_non_independent", "N1")])
+    db = tmp_path / "n.duckdb"
+    # the reference scorer covers non-independent dwellings (onzelfstandig.md)
+    assert score_portfolio(portfolio, db, PEILDATUM, engine="reference").dwellings_scored == 1
+    out = tmp_path / "N1.html"
+    assert wws("statement", "N1", "--db", str(db), "--out", str(out)) == 0
+    t = _text(out)
+    # onzelfstandig.md seed body (rules 2026): 60.25 -> 60 points, EUR 611.28, social
+    assert "Bijlage I onder B" in t and "Onzelfstandige woonruimte" in t
+    assert "Rubriek 8 · Buitenruimten 9,50" in t
+    assert "Rubriek 9 · Gemeenschappelijke binnenruimten gedeeld met meerdere adressen 0,00" in t
+    assert "Rubriek 13 · Aftrekpunten 0,00" in t
+    assert "Rubriek 14 · Prijsopslag monumenten 0,00" in t
+    assert "Totaal van de rubrieken 60,25 punten" in t
+    assert "Maximale huurprijs bij 60 punten (kale huur per maand) € 611,28" in t
+    assert "altijd in het lage segment" in t

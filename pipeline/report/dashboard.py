@@ -77,6 +77,7 @@ def histogram_figure(hist: pl.DataFrame, b: D.Boundaries) -> go.Figure:
         xaxis_title="points",
         yaxis_title="dwellings",
         legend_title="sector",
+        legend_traceorder="normal",
         height=420,
     )
     return fig
@@ -321,7 +322,8 @@ TEMPLATE = r"""<!DOCTYPE html>
 <section id="near">
   <h2>Within {{ near_points }} points of a sector boundary ({{ near.height|num }})</h2>
   {% set tbl = near %}
-  <p class="muted"><b>distance</b>: below a boundary, the points a dwelling still needs to reach the next
+  <p class="muted">Independent dwellings only (non-independent dwellings are always social).
+  <b>distance</b>: below a boundary, the points a dwelling still needs to reach the next
   sector; above, how many points it can lose before it drops a sector (1 = on the lowest point of its sector).</p>
   {% if tbl.height %}
   <div class="scroll"><table id="table-near">

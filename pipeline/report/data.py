@@ -218,12 +218,14 @@ def near_boundaries_sql(b: Boundaries, near: int = NEAR) -> str:
             THEN 'below' ELSE 'above' END AS side,
        max_rent_with_surcharge, current_rent
 FROM scores
-WHERE run_id = $run AND (points BETWEEN {lo1} AND {hi1} OR points BETWEEN {lo2} AND {hi2})
+WHERE run_id = $run AND kind <> 'non_independent'
+  AND (points BETWEEN {lo1} AND {hi1} OR points BETWEEN {lo2} AND {hi2})
 ORDER BY boundary, points, dwelling_id"""
 
 
 def near_boundaries(con: duckdb.DuckDBPyConnection, run_id: str, b: Boundaries) -> pl.DataFrame:
-    """Dwellings at most :data:`NEAR` points from a sector boundary.
+    """Independent dwellings at most :data:`NEAR` points from a sector boundary
+    (non-independent dwellings are always social: the boundaries do not apply).
 
     ``distance``: below a boundary, the points still needed to reach the next sector
     (1 = one point more moves it); above, how many points it may lose before it drops

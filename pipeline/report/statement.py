@@ -173,23 +173,27 @@ def statement_models(
             raise ExitError(2, f"dwelling {first} was rejected in run {run_id}: {msgs}")
         raise ExitError(2, f"dwelling {first} is not in run {run_id}")
     by_id = {r["dwelling_id"]: r for r in scores.iter_rows(named=True)}
-    bd = {k[0]: g for k, g in breakdown.group_by("dwelling_id")}
-    ln = {k[0]: g for k, g in lines.group_by("dwelling_id")}
+    bd: dict[str, dict[str, dict]] = {}
+    for r in breakdown.iter_rows(named=True):
+        bd.setdefault(r["dwelling_id"], {})[r["rubriek"]] = r
+    ln: dict[str, dict[str, list[dict]]] = {}
+    for r in lines.iter_rows(named=True):
+        ln.setdefault(r["dwelling_id"], {}).setdefault(r["rubriek"], []).append(r)
     b = D.boundaries_for(run["peildatum"])
     return [
-        _model(run, by_id[i], bd.get(i, breakdown.clear()), ln.get(i, lines.clear()), b)
+        _model(run, by_id[i], bd.get(i, {}), ln.get(i, {}), b)
         for i in dwelling_ids
     ]
 
 
-def _model(run: dict, s: dict, breakdown: pl.DataFrame, lines: pl.DataFrame, b) -> dict[str, Any]:
+def _model(
+    run: dict, s: dict, points_by: dict[str, dict], lines: dict[str, list[dict]], b
+) -> dict[str, Any]:
     kind = s["kind"]
-    points_by = {r["rubriek"]: r for r in breakdown.iter_rows(named=True)}
     rubrieken = []
     for code, name in RUBRIEKEN.get(kind, {}).items():
         row = points_by.get(code)
-        own = lines.filter(pl.col("rubriek") == code).to_dicts()
-        own.sort(key=lambda r: line_order(r["line"]))
+        own = sorted(lines.get(code, []), key=lambda r: line_order(r["line"]))
         rubrieken.append(
             {
                 "code": code,
@@ -246,7 +250,11 @@ def _model(run: dict, s: dict, breakdown: pl.DataFrame, lines: pl.DataFrame, b) 
         "max_rent_with_surcharge": nl_money(s["max_rent_with_surcharge"]),
         "sector": sector,
         "sector_nl": SECTOR_NL.get(sector, sector),
-        "sector_limits": limits.get(sector, ""),
+        "sector_limits": (
+            "onzelfstandige woonruimte valt altijd in het lage segment"
+            if kind == "non_independent"
+            else limits.get(sector, "")
+        ),
         "woz_value": nl_money(s.get("woz_value_used")) if s.get("woz_value_used") else None,
         "woz_year": s.get("woz_valuation_year_used"),
         "woz_source": WOZ_SOURCE_NL.get(s.get("woz_source") or "", s.get("woz_source")),
@@ -259,9 +267,15 @@ def _model(run: dict, s: dict, breakdown: pl.DataFrame, lines: pl.DataFrame, b) 
 # --- HTML ------------------------------------------------------------------------------
 
 
+_COMPILED = None
+
+
 def render_html(m: dict[str, Any]) -> str:
-    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    return env.from_string(TEMPLATE).render(**m)
+    global _COMPILED
+    if _COMPILED is None:  # compiled once: batch mode renders thousands
+        env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        _COMPILED = env.from_string(TEMPLATE)
+    return _COMPILED.render(**m)
 
 
 TEMPLATE = r"""<!DOCTYPE html>
