@@ -166,3 +166,19 @@ def test_first_run_report_in_chromium(runs, chromium):
     # run 1: bars at 113 (D), 144 (A, A2), 163 (C), 202 (E) and 284 (B)
     hist = next(p for p in check.dom["plots"] if p["id"] == "chart-histogram")
     assert hist["bars"] == 5
+
+
+def test_report_of_a_failed_run(runs, tmp_path):
+    from test_report_support import PEILDATUM
+
+    from pipeline.run import score_portfolio
+
+    # portfolio v1 has 2 rejected lines of 8: above a 10 % limit the run is stored as failed
+    failed = score_portfolio(runs.v1, runs.db, PEILDATUM, max_reject_rate=0.1)
+    assert failed.status == "failed"
+    out = tmp_path / "failed.html"
+    assert wws("report", "--db", str(runs.db), "--run", failed.run_id, "--out", str(out)) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "This run has no scored dwellings" in html and "BAD1" in html
+    assert 'id="chart-histogram"' not in html
+    assert _report(runs)["run"]["run_id"] == runs.run2  # still the latest

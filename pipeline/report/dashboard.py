@@ -246,7 +246,7 @@ TEMPLATE = r"""<!DOCTYPE html>
   table { border-collapse:collapse; font-size:13px; width:100%; }
   th, td { border-bottom:1px solid var(--line); padding:4px 8px; text-align:left; vertical-align:top; }
   th { background:#eef1f4; position:sticky; top:0; }
-  td.n, th.n { text-align:right; font-variant-numeric: tabular-nums; }
+  td.n, th.n { text-align:right; font-variant-numeric: tabular-nums; white-space:nowrap; }
   .muted { color:var(--muted); font-size:13px; }
   .pill { display:inline-block; padding:0 6px; border-radius:8px; color:#fff; font-size:12px; }
   details { margin-top:8px; } pre { white-space:pre-wrap; font-size:12px; background:#f3f4f6; padding:8px; }
