@@ -68,7 +68,12 @@ def _ids(n: int) -> pl.Series:
 
 
 def _repeat(ids: pl.Series, counts: pl.Series) -> pl.Series:
-    return pl.DataFrame({"d": ids, "c": counts}).select(pl.col("d").repeat_by("c")).explode("d").to_series()
+    return (
+        pl.DataFrame({"d": ids, "c": counts})
+        .select(pl.col("d").repeat_by("c"))
+        .explode("d")
+        .to_series()
+    )
 
 
 def _shared(rng: Rng, n: int, p: float) -> pl.Series:
@@ -102,7 +107,9 @@ def generate(n: int = 100_000, seed: int = 20260701) -> dict[str, pl.DataFrame]:
             "energy_label_valid_until": rng.dates(n, dt.date(2024, 1, 1), 4000, 0.1),
             "disability_costs": rng.uniform(500, 9000, n),
             "disabled_people": rng.flag(n, 0.02).cast(pl.Int64),
-            "monument": rng.choice(["", "national", "municipal", "provincial"], n, [96, 2, 1.5, 0.5]),
+            "monument": rng.choice(
+                ["", "national", "municipal", "provincial"], n, [96, 2, 1.5, 0.5]
+            ),
             "lease_signed_date": rng.dates(n, dt.date(2010, 1, 1), 6000, 0.2),
             "doorbell": rng.flag(n, 0.2),
             "woz_value": woz,
@@ -122,11 +129,17 @@ def generate(n: int = 100_000, seed: int = 20260701) -> dict[str, pl.DataFrame]:
             "house_number": rng.integers(1, 300, n),
         }
     ).with_columns(
-        pl.when(egw).then(pl.lit("Eengezinswoning")).otherwise(pl.col("house_type")).alias("house_type"),
+        pl.when(egw)
+        .then(pl.lit("Eengezinswoning"))
+        .otherwise(pl.col("house_type"))
+        .alias("house_type"),
         pl.when(has_index).then(pl.col("energy_index")).otherwise(None).alias("energy_index"),
         pl.when(pl.col("disabled_people") > 0).then(pl.col("disability_costs")).otherwise(0.0),
         pl.when(woz_missing).then(None).otherwise(pl.col("woz_value")).alias("woz_value"),
-        pl.when(woz_missing).then(None).otherwise(pl.col("woz_valuation_year")).alias("woz_valuation_year"),
+        pl.when(woz_missing)
+        .then(None)
+        .otherwise(pl.col("woz_valuation_year"))
+        .alias("woz_valuation_year"),
         pl.when(woz_missing & rng.flag(n, 0.5)).then(pl.col("taxation_value")).otherwise(None),
     )
 
@@ -176,7 +189,10 @@ def generate(n: int = 100_000, seed: int = 20260701) -> dict[str, pl.DataFrame]:
             "washbasin": rng.flag(n, 0.05).cast(pl.Int64),
         }
     ).with_columns(
-        pl.when(pl.col("open_kitchen") & rng.flag(n, 0.3)).then(0.0).otherwise(pl.col("surface_area")).alias("surface_area")
+        pl.when(pl.col("open_kitchen") & rng.flag(n, 0.3))
+        .then(0.0)
+        .otherwise(pl.col("surface_area"))
+        .alias("surface_area")
     )
     s = int(counts["sanitary"].sum())
     sanitary = pl.DataFrame(
@@ -186,7 +202,9 @@ def generate(n: int = 100_000, seed: int = 20260701) -> dict[str, pl.DataFrame]:
             "surface_area": rng.uniform(1.2, 9, s),
             "heated": rng.flag(s, 0.8),
             "cooled": rng.flag(s, 0.01),
-            "shower_facility": rng.choice(["shower", "bath", "shower/bath", ""], s, [60, 10, 25, 5]),
+            "shower_facility": rng.choice(
+                ["shower", "bath", "shower/bath", ""], s, [60, 10, 25, 5]
+            ),
             "toilet": rng.flag(s, 0.4).cast(pl.Int64),
             "wall_hung_toilet": rng.flag(s, 0.2).cast(pl.Int64),
             "shared_addresses": _shared(rng, s, 0.01),

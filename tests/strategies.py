@@ -47,9 +47,7 @@ def areas(max_m2: float = 45.0) -> st.SearchStrategy[float]:
     return st.one_of(st.sampled_from(_BOUNDARY_AREAS), hundredths, quarters, thousandths)
 
 
-shared_addresses = st.one_of(
-    st.sampled_from([None, 0, 1, 1, 1, 1]), st.integers(2, 10)
-)
+shared_addresses = st.one_of(st.sampled_from([None, 0, 1, 1, 1, 1]), st.integers(2, 10))
 small_counts = st.one_of(st.just(0), st.integers(0, 3))
 flags = st.booleans()
 
@@ -207,7 +205,9 @@ def independent_bodies(draw, dwelling_id: str = "d", peildatum: dt.date | None =
         "energy_index": draw(
             st.one_of(
                 st.none(),
-                st.sampled_from([0.0, 0.6, 0.6001, 0.8, 1.2, 1.27, 1.4, 1.58, 1.8, 2.1, 2.4, 2.7, 3.1]),
+                st.sampled_from(
+                    [0.0, 0.6, 0.6001, 0.8, 1.2, 1.27, 1.4, 1.58, 1.8, 2.1, 2.4, 2.7, 3.1]
+                ),
             )
         ),
         "energy_performance_compensation": draw(st.sampled_from([False, False, False, True])),
@@ -215,7 +215,11 @@ def independent_bodies(draw, dwelling_id: str = "d", peildatum: dt.date | None =
         "energy_label_valid_until": valid_until,
         # multiples of 332/8 hit the quarter-rounding ties of rubriek 7
         "disability_costs": draw(
-            st.one_of(st.just(0.0), st.integers(0, 200).map(lambda k: k * 41.5), st.floats(0, 20000).map(lambda x: round(x, 2)))
+            st.one_of(
+                st.just(0.0),
+                st.integers(0, 200).map(lambda k: k * 41.5),
+                st.floats(0, 20000).map(lambda x: round(x, 2)),
+            )
         ),
         "disabled_people": draw(st.sampled_from([0, 0, 1, 2])),
         "monument": monument,
@@ -238,13 +242,18 @@ def independent_bodies(draw, dwelling_id: str = "d", peildatum: dt.date | None =
             st.one_of(st.none(), _date_around(_LEASE_SWITCH), st.just(dt.date(2005, 1, 1)))
         ),
         "construction_start_date": draw(
-            st.one_of(st.none(), st.sampled_from([dt.date(2023, 5, 1), dt.date(2027, 12, 31), dt.date(2028, 1, 1)]))
+            st.one_of(
+                st.none(),
+                st.sampled_from([dt.date(2023, 5, 1), dt.date(2027, 12, 31), dt.date(2028, 1, 1)]),
+            )
         ),
         "created_by_splitting": draw(st.sampled_from([False, False, True])),
         "heated_circulation_spaces": draw(st.sampled_from([0, 0, 1, 2, 3, 5])),
         "low_overheating_risk_label": draw(st.sampled_from([False, False, True])),
         "private_charging_stations": draw(st.sampled_from([0, 0, 0, 1, 2])),
-        "current_rent": draw(st.one_of(st.none(), st.integers(300_00, 2000_00).map(lambda c: c / 100))),
+        "current_rent": draw(
+            st.one_of(st.none(), st.integers(300_00, 2000_00).map(lambda c: c / 100))
+        ),
         "rooms": draw(st.lists(rooms(), min_size=0, max_size=7)),
         "kitchen": draw(st.lists(kitchens(), min_size=0, max_size=2)),
         "sanitary": draw(st.lists(sanitary(), min_size=0, max_size=3)),

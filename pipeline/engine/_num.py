@@ -6,9 +6,10 @@ Units used throughout the engine (all ``Int64`` unless said otherwise):
   (``schemas.numbers.exact``) and held as the integer ``x * 10**6``;
 - ``*_h``   areas after ``r2``: hundredths of m²;
 - ``*_e4``  points of a breakdown line: 1/10 000 point (``schemas.numbers.line4``);
-- ``*_f``   "fine" points: 1/(10 000 × 232 792 560) point; 232 792 560 = lcm(1..22), so ``x / n`` for every
-  number of sharing addresses n in 1..22 (and many more) stays an integer; every rubriek
-  sums its exact contributions in fine units and quarter-rounds once;
+- ``*_f``   "fine" points: 1/(10 000 × 232 792 560) point; 232 792 560 = lcm(1..22), so
+  ``x / n`` stays an integer for every number of sharing addresses n up to 22 (and many
+  more); a rubriek with shares sums its exact contributions in fine units and
+  quarter-rounds once;
 - ``*_q``   rubriek points in quarter points.
 
 All "half" cases round away from zero (zelfstandig.md §2.2).

@@ -36,7 +36,7 @@ def kitchen_items(kitchens: pl.LazyFrame, rules) -> pl.LazyFrame:
     k = kitchens.with_columns(
         base.cast(pl.Int64).alias("base"), pl.lit(1, dtype=pl.Int64).alias("block_order")
     ).filter(pl.col("base") > 0)
-    k = k.with_columns(extras.cast(pl.Int64).alias("extras"))
+    k = k.with_columns(extras.cast(pl.Int64).alias("extras")).cache()
     keys = [
         pl.col("dwelling_id"),
         pl.col("ref"),

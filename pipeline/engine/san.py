@@ -91,6 +91,7 @@ def sanitary_items(fixtures: pl.LazyFrame, rules) -> pl.LazyFrame:
             + pl.col("cap_outlet")
         ).alias("ex_total")
     )
+    f = f.cache()  # one derived frame, many item selections: compute it once
     keys = [pl.col(c) for c in ("dwelling_id", "ref", "n", "block_order", "position")]
     items: list[tuple[str, pl.Expr | None, pl.Expr]] = [
         ("toilet", pl.col("standing"), pl.col("standing") * pl.col("rate_standing")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Mapping
 
 import polars as pl
@@ -10,7 +11,6 @@ import polars as pl
 from pipeline.engine._num import Q_E4, to_decimal
 from pipeline.engine.registry import KindSpec, RubriekResult, kind_spec
 from schemas import output as O
-
 from schemas.lines import RUBRIEKEN, attach_labels
 
 
@@ -28,10 +28,27 @@ def _rubriek_name(kind: str, code: str) -> str:
     return RUBRIEKEN[kind][code]
 
 
+#: wall-clock seconds per stage of the last :func:`score_kind` call (for ``bench``)
+TIMINGS: dict[str, float] = {}
+
+
+class _Clock:
+    def __init__(self) -> None:
+        TIMINGS.clear()
+        self.t = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        TIMINGS[stage] = TIMINGS.get(stage, 0.0) + now - self.t
+        self.t = now
+
+
 def score_kind(
     spec: KindSpec, frames: Mapping[str, pl.DataFrame], peildatum: dt.date, rules, lines: bool
 ) -> O.ScoredFrames:
+    clock = _Clock()
     ctx = spec.prepare(frames, peildatum, rules)
+    clock.lap("prepare")
     results: dict[str, RubriekResult] = {}
     collected_lines: list[pl.DataFrame] = []
     totals: dict[str, pl.DataFrame] = {}
@@ -43,14 +60,16 @@ def score_kind(
             if lines:
                 plans.append(res.lines)
         out = pl.collect_all(plans)
+        clock.lap("rubrieken")
         step = 2 if lines else 1
         for i, (code, res) in enumerate(pending.items()):
             total = out[i * step]
             totals[code] = total
             body = out[i * step + 1] if lines else None
             if lines:
-                collected_lines.append(_with_afronding(code, body, total))
+                collected_lines += [body, _afronding(code, body, total)]
             results[code] = RubriekResult(body.lazy() if lines else res.lines, total.lazy())
+        clock.lap("afronding")
 
     wide = ctx.dwellings.select("dwelling_id", pl.col("dwelling_id").alias("_idx")).collect()
     for code in spec.codes:
@@ -64,6 +83,7 @@ def score_kind(
     restore = _restore_ids(ctx.ids)
     scores = spec.finish(ctx, wide, totals)
     scores = restore(scores).select([pl.col(c).cast(t) for c, t in O.SCORES.items()])
+    clock.lap("totals")
 
     long = wide.unpivot(
         index=["dwelling_id", "_idx"], on=list(spec.codes), variable_name="rubriek", value_name="q"
@@ -82,6 +102,7 @@ def score_kind(
         )
     )
 
+    clock.lap("breakdown")
     lines_df = None
     if lines:
         body = pl.concat(collected_lines, how="vertical")
@@ -105,6 +126,7 @@ def score_kind(
                 to_decimal(pl.col("points_e4"), O.LINE_POINTS).alias("points"),
             )
         ).select([pl.col(c).cast(t) for c, t in O.LINES.items()])
+        clock.lap("lines")
     return O.ScoredFrames(scores, breakdown, lines_df)
 
 
@@ -117,7 +139,7 @@ def _restore_ids(ids: pl.Series):
     return restore
 
 
-def _with_afronding(code: str, body: pl.DataFrame, total: pl.DataFrame) -> pl.DataFrame:
+def _afronding(code: str, body: pl.DataFrame, total: pl.DataFrame) -> pl.DataFrame:
     """Add ``<code>.afronding`` = rubriek points - Σ other lines, where non-zero."""
     sums = body.group_by("dwelling_id").agg(pl.col("points_e4").sum().alias("s"))
     diff = (
@@ -133,7 +155,7 @@ def _with_afronding(code: str, body: pl.DataFrame, total: pl.DataFrame) -> pl.Da
             "points_e4",
         )
     )
-    return pl.concat([body, diff], how="vertical")
+    return diff
 
 
 def score_frames(
