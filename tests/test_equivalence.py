@@ -28,7 +28,7 @@ from pipeline.reshape import to_frames
 from tests.strategies import independent_dwellings, peildata, portfolios
 
 _DEEP = os.environ.get("WWS_PROPTEST") == "deep"
-EXAMPLES = int(os.environ.get("WWS_PROPTEST_EXAMPLES", 2000 if _DEEP else 60))
+EXAMPLES = int(os.environ.get("WWS_PROPTEST_EXAMPLES", 2000 if _DEEP else 25))
 
 
 def _settings(max_examples: int) -> settings:
@@ -76,7 +76,7 @@ def test_engine_equals_reference(pd, data):
     assert_same(engine(frames, pd), reference(frames, pd))
 
 
-@_settings(max(EXAMPLES // 3, 10))
+@_settings(max(EXAMPLES // 3, 8))
 @given(data=st.data())
 def test_both_sides_of_new_year(data):
     """The same dwelling on 2025-12-31 and 2026-01-01 (rent table, WOZ years, minimum WOZ)."""
@@ -90,7 +90,7 @@ def _shuffle(frames: dict[str, pl.DataFrame], seed: int) -> dict[str, pl.DataFra
     return {name: df.sample(fraction=1.0, shuffle=True, seed=seed) for name, df in frames.items()}
 
 
-@_settings(max(EXAMPLES // 3, 10))
+@_settings(max(EXAMPLES // 3, 8))
 @given(pd=peildata, data=st.data(), seed=st.integers(0, 2**32 - 1))
 def test_row_order_is_irrelevant(pd, data, seed):
     frames = to_frames(data.draw(portfolios(2, 6, pd)))
@@ -118,7 +118,7 @@ def test_alone_equals_in_a_batch_of_10000(batch_10000):
     pd = dt.date(2026, 7, 1)
     examples = []
 
-    @_settings(max(EXAMPLES // 6, 5))
+    @_settings(max(EXAMPLES // 6, 4))
     @given(d=independent_dwellings("PROBE", pd))
     def collect(d):
         examples.append(d)
