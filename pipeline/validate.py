@@ -203,12 +203,25 @@ def _int(s: pl.Expr, decimal_comma: bool) -> pl.Expr:
 
 
 def _bool(s: pl.Expr, words: dict[str, bool] = _BOOL) -> pl.Expr:
+    low = s.str.to_lowercase()
     true = [k for k, v in words.items() if v]
     false = [k for k, v in words.items() if not v]
-    low = s.str.to_lowercase()
-    slow = pl.when(low.is_in(true)).then(True).when(low.is_in(false)).then(False)
-    # the common spellings without lower-casing every cell
-    return pl.when(s.is_in(true)).then(True).when(s.is_in(false)).then(False).otherwise(slow)
+    return pl.when(low.is_in(true)).then(True).when(low.is_in(false)).then(False)
+
+
+def _parse_fast(s: pl.Expr, meta: dict[str, Any]) -> pl.Expr | None:
+    """A cheap reading of a text column that is right for the usual spellings (``12``,
+    ``12.5``, ``true``/``false``/``1``/``0``): a cell it cannot read is null, and only a
+    column with such cells is read again with :func:`_parse_text`. None: no fast path."""
+    p = meta["parse"]
+    if p == "int":
+        return s.cast(_I, strict=False)
+    if p == "float":
+        f = s.cast(_F, strict=False)
+        return pl.when(f.is_finite()).then(f)
+    if p == "bool":
+        return pl.when(s.is_in(["true", "1"])).then(True).when(s.is_in(["false", "0"])).then(False)
+    return None
 
 
 def _date(s: pl.Expr) -> pl.Expr:
@@ -284,7 +297,8 @@ def _parse(raw: RawTable) -> _Typed:
     cols = input_columns(raw.table)
     schema = raw.frame.schema
     exprs: list[pl.Expr] = [pl.col(ROW)]
-    errors: list[pl.Expr] = []
+    full: dict[str, tuple[pl.Expr, pl.Expr | None, pl.Expr]] = {}  # name -> value, flag, bad
+    fast: list[str] = []
     for name, col in cols.items():
         meta = col.metadata or {}
         p = meta["parse"]
@@ -302,30 +316,57 @@ def _parse(raw: RawTable) -> _Typed:
         s = pl.col(name)
         if dtype == _S:
             value, flag = _parse_text(s, meta, raw.decimal_comma)
+            quick = None if raw.decimal_comma and p == "float" else _parse_fast(s, meta)
         else:
             value, flag = _parse_native(s, meta, dtype)
-        exprs.append(value.alias(name))
+            quick = None
+        bad = s.is_not_null() & value.is_null()
         if p == "number_or_bool":
-            exprs.append(flag.alias(f"{name}_flag"))
-            bad = s.is_not_null() & value.is_null() & flag.is_null()
+            bad = bad & flag.is_null()
+        full[name] = (value, flag, bad)
+        if quick is not None:
+            fast.append(name)
+            exprs.append(quick.alias(name))
         else:
-            bad = s.is_not_null() & value.is_null()
-        errors.append(bad.alias(f"__bad__{name}"))
-    out = raw.frame.lazy().select(*exprs, *errors).collect()  # lazy: shared subexpressions
-    bad_cols = [c for c in out.columns if c.startswith("__bad__")]
+            exprs.append(value.alias(name))
+            if flag is not None:
+                exprs.append(flag.alias(f"{name}_flag"))
+    out = raw.frame.lazy().select(exprs).collect()  # lazy: shared subexpressions
+    # columns the fast reading could not read entirely: read them properly
+    again: list[str] = []
+    if fast:
+        missed = (
+            pl.concat(
+                [raw.frame.select(fast), out.select(fast).rename(lambda c: f"__{c}")],
+                how="horizontal",
+            )
+            .lazy()
+            .select((pl.col(c).is_not_null() & pl.col(f"__{c}").is_null()).any() for c in fast)
+            .collect()
+            .row(0)
+        )
+        again = [c for c, m in zip(fast, missed, strict=True) if m]
+        if again:
+            out = out.with_columns(
+                raw.frame.lazy().select(full[c][0].alias(c) for c in again).collect()
+            )
+    slow = [c for c in full if c not in fast or c in again]
+    errors = [full[c][2].alias(c) for c in slow]
     unreadable = (
-        out.select(pl.int_range(pl.len(), dtype=pl.Int32).alias("index"), *bad_cols)
-        .filter(pl.any_horizontal(bad_cols))
-        .unpivot(index="index", variable_name="column", value_name="bad")
+        raw.frame.lazy()
+        .select(pl.int_range(pl.len(), dtype=pl.Int32).alias("__index"), *errors)
+        .filter(pl.any_horizontal(pl.exclude("__index")))
+        .unpivot(index="__index", variable_name="column", value_name="bad")
         .filter("bad")
-        .select("index", pl.col("column").str.strip_prefix("__bad__"))
-        if bad_cols
+        .select(pl.col("__index").alias("index"), "column")
+        .collect()
+        if errors
         else pl.DataFrame(schema={"index": pl.Int32, "column": _S})
     )
     return _Typed(
         table=raw.table,
         source=raw.source,
-        frame=out.drop(bad_cols),
+        frame=out,
         cells=raw.frame,
         missing=raw.missing,
         decimal_comma=raw.decimal_comma,
@@ -603,7 +644,8 @@ def validate_frames(
             out[b] = F.empty(b)
             continue
         out[b] = F.conform(b, _fill_block(b, typed[b].frame.filter(keep)))
-    return out, rejects
+    # one contiguous chunk per column: what the scorers read many times over
+    return {name: f.rechunk() for name, f in out.items()}, rejects
 
 
 # ---------------------------------------------------------------------------- pandera
@@ -846,9 +888,12 @@ def _unknown_id_rejects(t: _Typed, dw: _Typed) -> list[pl.DataFrame]:
 
 
 def _duplicate_space_rejects(t: _Typed) -> list[pl.DataFrame]:
-    idx = t.frame.with_row_index("index").filter(
-        pl.col("dwelling_id").is_not_null() & (pl.len().over("dwelling_id", "space_ref") > 1)
-    )["index"]
+    key = pl.struct("dwelling_id", "space_ref")
+    # a hash is cheap on a million rows; the (rare) candidates are then compared exactly
+    candidates = t.frame.with_row_index("index").filter(
+        pl.col("dwelling_id").is_not_null() & key.hash().is_duplicated()
+    )
+    idx = candidates.filter(pl.len().over("dwelling_id", "space_ref") > 1)["index"]
     if not len(idx):
         return []
     piece = _piece(t, idx, "space_id", "duplicate_space_id", dt.date.min)
