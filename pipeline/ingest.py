@@ -255,7 +255,7 @@ def _finish(
             .collect()
             .row(0)
             if text and df.height
-            else ()
+            else (False,) * len(text)
         )
         fix = [c for c, u in zip(text, untidy, strict=True) if u]
         if fix:

@@ -203,6 +203,16 @@ def test_missing_block_table_means_no_spaces(tmp_path):
     assert p.input_files == [tmp_path / "dwellings.csv"]
 
 
+def test_header_only_and_empty_tables(tmp_path):
+    write(tmp_path, "dwellings.csv", "dwelling_id;kind;house_type;build_year\n", bom=True)
+    write(tmp_path, "rooms.csv", "dwelling_id,type_of_room,surface_area\n")
+    write(tmp_path, "kitchen.csv", "")
+    p = load(tmp_path)
+    assert p.dwellings_read == 0 and p.rejects.height == 0
+    assert p.warnings == ["kitchen.csv: the file is empty; read as no kitchen rows"]
+    assert all(f.height == 0 for f in p.frames.values())
+
+
 def test_files_that_are_not_tables_are_ignored_and_named(tmp_path):
     write(tmp_path, "dwellings.csv", MINIMAL_DW)
     write(tmp_path, "README.md", "# notes\n")
