@@ -531,8 +531,8 @@ def _from_jsonl(
                     None,
                     "dwelling_id is missing; every line needs the dwelling's id",
                 )
-            else:
-                ok = False  # pydantic reports the wrong type below
+            else:  # pydantic reports the wrong type below; name the dwelling anyway
+                did = _json_text(raw_id)
         else:
             ids.append((line.line_number, did))
         unknown |= {k for k in obj if k not in _TOP_KNOWN}
