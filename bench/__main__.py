@@ -97,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         r["dw_per_s"] = r["dwellings"] / r["wall_s"]
         split = ", ".join(f"{k} {v:.2f}s" for k, v in r["stages_s"].items())
         print(
-            f"{name:17s} {r['dwellings']:>8,} dwellings  {r['wall_s']:7.2f} s  "
+            f"{name:17s} {r['dwellings']:>8,} dwellings  {r['wall_s']:7.2f} s "
+            f"(cpu {r['cpu_s']:.2f} s)  "
             f"{r['dw_per_s']:>9,.0f} dwellings/s  peak RSS {r['peak_rss_mb']:,.0f} MB  ({split})"
         )
         if r["engine_stages_s"]:

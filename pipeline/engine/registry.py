@@ -89,6 +89,16 @@ class KindSpec:
         return out
 
 
+def supported_kinds() -> frozenset[str]:
+    """Kinds with a registered engine (the onzelfstandig package joins when it exists)."""
+    import importlib.util
+
+    kinds = {"independent"}
+    if importlib.util.find_spec("pipeline.engine.onzelfstandig") is not None:
+        kinds.add("non_independent")
+    return frozenset(kinds)
+
+
 def kind_spec(kind: str) -> KindSpec:
     """The registered spec of ``kind`` (imported lazily: no registration side effects)."""
     if kind == "independent":

@@ -30,17 +30,21 @@ def _rubriek_name(kind: str, code: str) -> str:
 
 #: wall-clock seconds per stage of the last :func:`score_kind` call (for ``bench``)
 TIMINGS: dict[str, float] = {}
+#: CPU seconds (all threads of the process) per stage of the last call
+CPU: dict[str, float] = {}
 
 
 class _Clock:
     def __init__(self) -> None:
         TIMINGS.clear()
-        self.t = time.perf_counter()
+        CPU.clear()
+        self.t, self.c = time.perf_counter(), time.process_time()
 
     def lap(self, stage: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         TIMINGS[stage] = TIMINGS.get(stage, 0.0) + now - self.t
-        self.t = now
+        CPU[stage] = CPU.get(stage, 0.0) + cpu - self.c
+        self.t, self.c = now, cpu
 
 
 def score_kind(

@@ -41,6 +41,8 @@ class Ctx:
     peildatum: dt.date
     rules: object  # pipeline.rules.onzelfstandig.OnzelfstandigRules
     L: int  # lcm of every n and m·n of the batch
+    #: the input ``dwelling_id`` of each engine-internal id (the row number in this batch)
+    ids: pl.Series
     dwellings: pl.LazyFrame
     #: one row per indoor space: ids, ``order``, ``n``, ``m``, ``mn``, ``same`` (m = 1),
     #: ``raw_u``, ``a_h``, ``heated``, ``cooled``, ``cls`` (V, O, OA, N)
@@ -158,10 +160,18 @@ def prepare(frames: Mapping[str, pl.DataFrame], peildatum: dt.date, rules) -> Ct
         else pl.Series("woz_source", [None] * d.height, dtype=pl.String)
     )
     d = d.with_columns(source.alias("woz_source"))
-    ids = d.select("dwelling_id")
+    # inside the engine ``dwelling_id`` is the row number in this batch (as for independent
+    # dwellings); ``Ctx.ids`` maps it back to the input's ids
+    id_map = d.select(pl.col("dwelling_id").alias("_id")).with_row_index("dwelling_id")
+    d = d.with_row_index("_did").drop("dwelling_id").rename({"_did": "dwelling_id"})
 
     def block(table: str) -> pl.DataFrame:
-        return _frame(frames, table).join(ids, on="dwelling_id", how="semi")
+        return (
+            _frame(frames, table)
+            .rename({"dwelling_id": "_id"})
+            .join(id_map, on="_id", how="inner")
+            .drop("_id")
+        )
 
     v_min_u = int(rules.min_vertrek_m2 * 1_000_000)
     o_min_u = int(rules.min_overige_m2 * 1_000_000)
@@ -263,16 +273,28 @@ def prepare(frames: Mapping[str, pl.DataFrame], peildatum: dt.date, rules) -> Ct
         .replace_strict(slugs, default=None, return_dtype=pl.String)
         .alias("corop_slug"),
     )
+    # materialised once per batch: every rubriek reads these frames, none recomputes them
+    dw, spaces, kitchens, fixtures, outdoor, parking = pl.collect_all(
+        [
+            dw,
+            pl.concat(parts, how="vertical"),
+            kitchens,
+            pl.concat(fixture_parts, how="vertical"),
+            outdoor,
+            parking,
+        ]
+    )
     return Ctx(
         peildatum=peildatum,
         rules=rules,
         L=lcm,
-        dwellings=dw,
-        spaces=pl.concat(parts, how="vertical"),
-        kitchens=kitchens,
-        fixtures=pl.concat(fixture_parts, how="vertical"),
-        outdoor=outdoor,
-        parking=parking,
+        ids=id_map["_id"],
+        dwellings=dw.lazy(),
+        spaces=spaces.lazy(),
+        kitchens=kitchens.lazy(),
+        fixtures=fixtures.lazy(),
+        outdoor=outdoor.lazy(),
+        parking=parking.lazy(),
     )
 
 
