@@ -31,6 +31,8 @@ demo: $(STAMP)
 	$(BIN)/wws explain EX-D-20002000126 --db $(DEMO_DB)
 
 test: $(DEV_STAMP)
+	# the report tests open the HTML in a real browser: Debian's chromium (root, as CI runs)
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || echo "chromium not installed: browser tests will say so"
 	$(BIN)/python -m pytest
 
 bench: $(DEV_STAMP)

@@ -103,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
         from pipeline.woz.cli import register
 
         register(sub)
+    if importlib.util.find_spec("pipeline.report.cli") is not None:
+        from pipeline.report.cli import register as register_reports
+
+        register_reports(sub)
     return p
 
 
@@ -331,7 +335,7 @@ def _dispatch(args) -> int:
             con.close()
         print("deleted " + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
         return 0
-    if args.command == "woz":
+    if args.command in ("woz", "report", "statement", "whatif"):
         return int(args.func(args) or 0)
     raise ExitError(2, f"unknown command {args.command}")  # pragma: no cover
 

@@ -250,7 +250,7 @@ def score_portfolio(
         prints = fingerprints(frames)
         scored.scores = scored.scores.join(
             prints.select("dwelling_id", "input_hash"), on="dwelling_id", how="left"
-        )
+        ).join(frames["dwellings"].select("dwelling_id", *O.ADDRESS), on="dwelling_id", how="left")
         fallback = _label_fallback(frames, peildatum, engine)
         run.dwellings_scored = scored.scores.height
         rate = rejected / read if read else 0.0

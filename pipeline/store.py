@@ -149,7 +149,7 @@ def write_run(
     """
     con.execute("BEGIN TRANSACTION")
     try:
-        if scored is not None and run.status == "succeeded":
+        if scored is not None and run.status != "failed":
             _insert(con, "scores", run.run_id, scored.scores)
             _insert(con, "breakdown", run.run_id, scored.breakdown)
             if scored.lines is not None:
@@ -215,6 +215,10 @@ def prune(con: duckdb.DuckDBPyConnection, keep_runs: int) -> dict[str, int]:
                 f"DELETE FROM {table} WHERE run_id IN (SELECT run_id FROM _drop)"
             ).fetchall()
             counts[table] = n[0][0] if n else 0
+        if con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'scenarios'"
+        ).fetchall()[0][0]:
+            con.execute("DELETE FROM scenarios WHERE run_id IN (SELECT run_id FROM _drop)")
         n = con.execute(
             "DELETE FROM dwelling_inputs WHERE input_hash NOT IN "
             "(SELECT input_hash FROM scores WHERE input_hash IS NOT NULL)"

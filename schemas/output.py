@@ -30,6 +30,9 @@ SCORES: dict[str, pl.DataType] = {
     "current_rent": MONEY,
 }
 
+#: Address columns the orchestrator copies from the dwellings into ``scores`` (statements).
+ADDRESS = ("postcode", "house_number", "house_letter", "house_number_addition", "nummeraanduiding_id")
+
 #: Written by the orchestrator next to the scores: the fingerprint of the dwelling's
 #: normalised inputs (``pipeline.inputs``), which links ``scores`` to ``dwelling_inputs``.
 INPUT_HASH = pl.UInt64
@@ -123,6 +126,11 @@ CREATE TABLE IF NOT EXISTS rejects (
 );
 ALTER TABLE scores ADD COLUMN IF NOT EXISTS input_hash UBIGINT;
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;
+ALTER TABLE scores ADD COLUMN IF NOT EXISTS postcode VARCHAR;
+ALTER TABLE scores ADD COLUMN IF NOT EXISTS house_number BIGINT;
+ALTER TABLE scores ADD COLUMN IF NOT EXISTS house_letter VARCHAR;
+ALTER TABLE scores ADD COLUMN IF NOT EXISTS house_number_addition VARCHAR;
+ALTER TABLE scores ADD COLUMN IF NOT EXISTS nummeraanduiding_id VARCHAR;
 CREATE TABLE IF NOT EXISTS label_fallback (
     run_id VARCHAR,
     dwelling_id VARCHAR,
@@ -205,8 +213,10 @@ WITH a AS (SELECT * FROM scores WHERE run_id = from_run),
                a.max_rent_with_surcharge AS max_rent_from, b.max_rent_with_surcharge AS max_rent_to,
                a.sector AS sector_from, b.sector AS sector_to,
                a.input_hash AS hash_from, b.input_hash AS hash_to,
-               a.woz_value_used IS DISTINCT FROM b.woz_value_used
-                 OR a.woz_valuation_year_used IS DISTINCT FROM b.woz_valuation_year_used AS woz_changed,
+               a.dwelling_id IS NOT NULL AND b.dwelling_id IS NOT NULL AND (
+                 a.woz_value_used IS DISTINCT FROM b.woz_value_used
+                 OR a.woz_valuation_year_used IS DISTINCT FROM b.woz_valuation_year_used)
+                 AS woz_changed,
                rej.reject_columns
         FROM a FULL JOIN b ON a.dwelling_id = b.dwelling_id
         LEFT JOIN rej ON rej.dwelling_id = coalesce(a.dwelling_id, b.dwelling_id)
