@@ -47,7 +47,12 @@ def areas(max_m2: float = 45.0) -> st.SearchStrategy[float]:
     return st.one_of(st.sampled_from(_BOUNDARY_AREAS), hundredths, quarters, thousandths)
 
 
-shared_addresses = st.one_of(st.sampled_from([None, 0, 1, 1, 1, 1]), st.integers(2, 10))
+shared_addresses = st.one_of(
+    st.sampled_from([None, 0, 1, 1, 1, 1]),
+    st.integers(2, 10),
+    st.integers(2, 10),
+    st.integers(11, 60),  # rare: large complexes
+)
 small_counts = st.one_of(st.just(0), st.integers(0, 3))
 flags = st.booleans()
 
