@@ -181,9 +181,10 @@ class Lines:
 
     def add(self, what: str, points: Num, quantity: Num | None = None, *, always=False) -> None:
         self.exact += Fraction(points)
-        if points != 0 or always:
+        value = line4(points)
+        if value != 0 or always:  # a line too small for 4 decimals is left to `afronding`
             qty = None if quantity is None else line4(quantity)
-            self.items.append(Line(self.code, f"{self.code.lower()}.{what}", qty, line4(points)))
+            self.items.append(Line(self.code, f"{self.code.lower()}.{what}", qty, value))
 
     def close(self, value: Decimal | None = None) -> tuple[Decimal, list[Line]]:
         """``value`` overrides Q(sum) where the rubriek is not a plain quarter-rounded sum."""

@@ -56,7 +56,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         line_frame(
             parking,
             CODE,
-            pl.format("bij.laadpaal.{}", pl.col("ref")),
+            pl.lit("bij.laadpaal.") + pl.col("ref"),
             ctx.e4(pl.col("x_f")),
             pl.col("count") * E4,
         ),

@@ -31,7 +31,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     per_space = line_frame(
         o,
         CODE,
-        pl.format("bui.{}", pl.col("ref")),
+        pl.lit("bui.") + pl.col("ref"),
         ctx.e4(pl.col("pts_f")),
         round_div(pl.col("raw_u"), 1_000_000 // E4),
         keep_zero=True,

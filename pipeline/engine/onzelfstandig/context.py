@@ -105,7 +105,7 @@ def _flag(col: str) -> pl.Expr:
 
 
 def _ref(block: str) -> pl.Expr:
-    return pl.format(block + "[{}]", pl.col("space_ref")).alias("ref")
+    return (pl.lit(block + "[") + pl.col("space_ref").cast(pl.String) + pl.lit("]")).alias("ref")
 
 
 def _classify(block: str, v_min_u: int, o_min_u: int) -> pl.Expr:

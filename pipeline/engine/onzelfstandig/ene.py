@@ -88,7 +88,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         line_frame(
             d,
             CODE,
-            pl.format("ene.{}", pl.col("what")),
+            pl.lit("ene.") + pl.col("what"),
             ctx.e4(pl.col("pts_f")),
             ctx.e4(pl.col("area_f")),
             keep_zero=True,

@@ -38,7 +38,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     area_lines = line_frame(
         valued.filter((pl.col("grp") == "O") | (pl.col("a_h") > 0)),
         CODE,
-        pl.format("gba.{}", pl.col("ref")),
+        pl.lit("gba.") + pl.col("ref"),
         round_div(pl.col("a_h") * pl.col("rate") // 100, pl.col("mn")),
         pl.col("a_h") * 100,
         keep_zero=True,
@@ -61,9 +61,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     attics = attics.with_columns(r2_e4(pl.col("c_e4"), pl.col("mn")).alias("cn_e4"))
     area = groups.group_by("dwelling_id").agg(pl.col("base_f").sum(), pl.col("round_f").sum())
     rounding_lines = line_frame(area, CODE, pl.lit("gba.afronding_m2"), ctx.e4(pl.col("round_f")))
-    attic_lines = line_frame(
-        attics, CODE, pl.format("gba.zolder.{}", pl.col("ref")), pl.col("cn_e4")
-    )
+    attic_lines = line_frame(attics, CODE, pl.lit("gba.zolder.") + pl.col("ref"), pl.col("cn_e4"))
     # 2. heating and cooling, the H caps over the rubriek-9 spaces, exact division
     heat = heating_items(ctx, spaces).with_columns(
         ctx.fine_from_e4(pl.col("p_e4"), pl.col("mn")).alias("x_f")
@@ -71,7 +69,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     heat_lines = line_frame(
         heat,
         CODE,
-        pl.format("gba.{}.{}", pl.col("kind"), pl.col("ref")),
+        pl.lit("gba.") + pl.col("kind") + pl.lit(".") + pl.col("ref"),
         ctx.e4(pl.col("x_f")),
         pl.lit(E4),
     )
@@ -86,7 +84,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     item_lines = line_frame(
         items,
         CODE,
-        pl.format("gba.{}.{}", pl.col("ref"), pl.col("item")),
+        pl.lit("gba.") + pl.col("ref") + pl.lit(".") + pl.col("item"),
         ctx.e4(pl.col("x_f")),
         pl.col("qty_e4"),
     )

@@ -39,12 +39,12 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     )
     lines = [
         line_frame(
-            p, CODE, pl.format("gpa.{}", pl.col("ref")), pl.col("spot_e4"), pl.col("count") * E4
+            p, CODE, pl.lit("gpa.") + pl.col("ref"), pl.col("spot_e4"), pl.col("count") * E4
         ),
         line_frame(
             p,
             CODE,
-            pl.format("gpa.{}.laadpaal", pl.col("ref")),
+            pl.lit("gpa.") + pl.col("ref") + pl.lit(".laadpaal"),
             pl.col("charger_e4"),
             pl.col("count") * E4,
         ),

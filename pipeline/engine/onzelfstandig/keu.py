@@ -91,7 +91,7 @@ def item_result(code: str, prefix: str, items: pl.LazyFrame) -> RubriekResult:
     lines = line_frame(
         items,
         code,
-        pl.format(prefix + ".{}.{}", pl.col("ref"), pl.col("item")),
+        pl.lit(prefix + ".") + pl.col("ref") + pl.lit(".") + pl.col("item"),
         pl.col("line_e4"),
         pl.col("qty_e4"),
     )

@@ -46,7 +46,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     per_space = line_frame(
         o,
         CODE,
-        pl.format("ooz.{}", pl.col("ref")),
+        pl.lit("ooz.") + pl.col("ref"),
         round_div(pl.col("a_h") * (rate // 100), pl.col("n")),
         pl.col("a_h") * 100,
         keep_zero=True,
@@ -78,7 +78,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         per_space,
         line_frame(sums, CODE, pl.lit("ooz.afronding_m2"), ctx.e4(pl.col("round_f"))),
         line_frame(sums, CODE, pl.lit("ooz.afronding_groep"), ctx.e4(pl.col("grp_f"))),
-        line_frame(attics, CODE, pl.format("ooz.zolder.{}", pl.col("ref")), pl.col("cn_e4")),
+        line_frame(attics, CODE, pl.lit("ooz.zolder.") + pl.col("ref"), pl.col("cn_e4")),
     ]
     total = sums.select(
         "dwelling_id",

@@ -24,7 +24,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     per_space = line_frame(
         v.filter(pl.col("a_h") > 0),
         CODE,
-        pl.format("ovz.{}", pl.col("ref")),
+        pl.lit("ovz.") + pl.col("ref"),
         ctx.e4(pl.col("share_f")),
         pl.col("a_h") * 100,
         keep_zero=True,

@@ -64,7 +64,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     space_lines = line_frame(
         items,
         CODE,
-        pl.format("vkv.{}.{}", pl.col("kind"), pl.col("ref")),
+        pl.lit("vkv.") + pl.col("kind") + pl.lit(".") + pl.col("ref"),
         pl.col("pts_e4"),
         pl.lit(E4),
     )

@@ -85,7 +85,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     line = line_frame(
         valued,
         CODE,
-        pl.format("woz.{}", pl.col("what")),
+        pl.lit("woz.") + pl.col("what"),
         pl.col("pts") * E4,
         pl.when(pl.col("what") == "geen_woz")
         .then(None)
