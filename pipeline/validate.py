@@ -535,13 +535,12 @@ def _from_jsonl(
                 did = _json_text(raw_id)
         else:
             ids.append((line.line_number, did))
-        unknown |= {k for k in obj if k not in _TOP_KNOWN}
+        unknown.update(obj.keys() - _TOP_KNOWN)
         for b in BLOCKS:
             items = obj.get(b)
-            if isinstance(items, list):
-                for it in items:
-                    if isinstance(it, dict):
-                        unknown |= {f"{b}[].{k}" for k in it if k not in _BLOCK_KNOWN[b]}
+            if isinstance(items, list) and items:
+                keys = set().union(*(it.keys() for it in items if isinstance(it, dict)))
+                unknown.update(f"{b}[].{k}" for k in keys - _BLOCK_KNOWN[b])
         try:
             d = Dwelling.model_validate(obj)
         except ValidationError as e:

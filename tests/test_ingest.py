@@ -439,3 +439,11 @@ def test_worked_examples_in_the_sample_equal_the_spec_json(tmp_path):
         else:  # the sample names its spaces; the JSON numbers them
             ours, theirs = ours.drop("space_ref"), theirs.drop("space_ref")
         assert_frame_equal(ours, theirs, check_exact=True)
+
+
+def test_jsonl_unknown_fields_are_listed_once(tmp_path):
+    body = {"dwelling_id": "J1", "house_type": "flat", "build_year": 1990, "foo": 1,
+            "rooms": [{"type_of_room": "room", "surface_area": 10, "bar": True}]}  # fmt: skip
+    p = load(write_jsonl(tmp_path / "p.jsonl", [body, {**body, "dwelling_id": "J2"}]))
+    assert p.rejects.height == 0
+    assert p.warnings == ["p.jsonl: ignored unknown fields: foo, rooms[].bar"]
