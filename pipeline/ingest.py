@@ -59,8 +59,9 @@ class RawTable:
     decimal_comma: bool = False
     #: columns of the table's model that the file does not have
     missing: frozenset[str] = frozenset()
-    #: CSV records with more fields than the header: (row number, the record's fields)
-    ragged: list[tuple[int, list[str]]] = field(default_factory=list)
+    #: CSV records with more fields than the header: (row number, the record's fields, the
+    #: dwelling_id read from its position, if any). They are not in ``frame``.
+    ragged: list[tuple[int, list[str], str | None]] = field(default_factory=list)
 
     @property
     def source(self) -> str:
@@ -284,7 +285,7 @@ def read_csv(table: str, path: Path, warnings: list[str]) -> RawTable:
     headers = next(csv.reader([header], delimiter=sep))
     names, unknown = _canonical_names(table, path.name, headers)
     tmp = [f"c{i}" for i in range(len(headers))]
-    ragged: list[tuple[int, list[str]]] = []
+    ragged: list[tuple[int, list[str], str | None]] = []
     try:
         df = pl.read_csv(
             io.BytesIO(data),
@@ -295,7 +296,8 @@ def read_csv(table: str, path: Path, warnings: list[str]) -> RawTable:
             quote_char='"',
         )
     except pl.exceptions.PolarsError:
-        df, ragged = _read_csv_slow(path, data, sep, tmp)
+        id_at = names.index("dwelling_id") if "dwelling_id" in names else None
+        df, ragged = _read_csv_slow(path, data, sep, tmp, id_at)
     return _finish(
         table,
         path,
@@ -309,19 +311,21 @@ def read_csv(table: str, path: Path, warnings: list[str]) -> RawTable:
     )
 
 
-def _read_csv_slow(path: Path, data: bytes, sep: str, cols: list[str]):
+def _read_csv_slow(path: Path, data: bytes, sep: str, cols: list[str], id_at: int | None):
     """Record by record, for a CSV polars refuses (records with more fields than the header).
 
-    Such records are set aside (validation rejects them); shorter ones are padded."""
+    Such records are set aside with the dwelling_id found at its column's position
+    (validation rejects them and their dwelling); shorter ones are padded."""
     width = len(cols)
     out: list[list[str | None]] = []
-    ragged: list[tuple[int, list[str]]] = []
+    ragged: list[tuple[int, list[str], str | None]] = []
     try:
         reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=sep)
         next(reader, None)
         for n, rec in enumerate(reader, start=1):
             if len(rec) > width:
-                ragged.append((n, rec))
+                did = (rec[id_at].strip() or None) if id_at is not None else None
+                ragged.append((n, rec, did))
                 out.append([None] * width)
             else:
                 out.append(rec + [None] * (width - len(rec)))

@@ -136,7 +136,7 @@ def load_portfolio(path: str | Path, peildatum: dt.date) -> Portfolio:
     if portfolio_kind(path) == "tables":
         tables, warnings = read_tables(path)
         typed, rejects = _from_tables(tables)
-        dwellings_read = tables["dwellings"].frame.height
+        dwellings_read = tables["dwellings"].frame.height + len(tables["dwellings"].ragged)
     else:
         lines = read_jsonl(path)
         typed, rejects, warnings = _from_jsonl(path.name, lines)
@@ -173,6 +173,9 @@ class _Typed:
     label: Callable[[str], pl.Expr] | None = None
     #: checks already done elsewhere (JSON Lines does dwelling_id uniqueness per line)
     skip: frozenset[str] = frozenset()
+    #: dwellings table: ids of records that could not be split into fields (rejected
+    #: already; their block rows are not "unknown")
+    unsplit_ids: tuple[str, ...] = ()
 
     def value(self, column: str, index: pl.Series) -> pl.Series:
         src = self.cells if self.cells is not None and column in self.cells.columns else self.frame
@@ -384,6 +387,7 @@ def _from_tables(tables: dict[str, RawTable]) -> tuple[dict[str, _Typed], list[p
             rejects.extend(_type_rejects(t))
         if raw.ragged:
             rejects.append(_ragged_rejects(t, raw))
+            t.unsplit_ids = tuple(did for _, _, did in raw.ragged if did)
     return typed, rejects
 
 
@@ -825,16 +829,15 @@ def _type_rejects(t: _Typed) -> list[pl.DataFrame]:
 
 
 def _ragged_rejects(t: _Typed, raw: RawTable) -> pl.DataFrame:
-    width = len(raw.frame.columns) - 1
+    sep = ";" if raw.decimal_comma else ","
     rows = [
-        {"source": t.source, "row_number": n, "dwelling_id": None, "column": "",
-         "check": "field_count", "value": ";".join(rec) if raw.decimal_comma else ",".join(rec),
-         "message": f"this record has {len(rec)} fields but the header has fewer; a value "
+        {"source": t.source, "row_number": n, "dwelling_id": did, "column": "",
+         "check": "field_count", "value": sep.join(rec),
+         "message": f"this record has {len(rec)} fields, more than the header; a value "
          "probably contains the delimiter: quote it (in a ','-separated file write decimals "
          "with a point)"}
-        for n, rec in raw.ragged
+        for n, rec, did in raw.ragged
     ]  # fmt: skip
-    del width
     return pl.DataFrame(rows, schema=REJECTS)
 
 
@@ -879,7 +882,7 @@ def _with_positions(f: pl.DataFrame) -> pl.DataFrame:
 
 
 def _unknown_id_rejects(t: _Typed, dw: _Typed) -> list[pl.DataFrame]:
-    known = dw.frame["dwelling_id"].drop_nulls()
+    known = pl.concat([dw.frame["dwelling_id"].drop_nulls(), pl.Series(dw.unsplit_ids, dtype=_S)])
     idx = t.frame.with_row_index("index").filter(
         pl.col("dwelling_id").is_not_null() & ~pl.col("dwelling_id").is_in(known.implode())
     )["index"]
