@@ -294,10 +294,15 @@ def _fixtures(name: str, lf: pl.LazyFrame, common: list[pl.Expr]) -> pl.LazyFram
             "sink_mm": zero,
             **{f: zero for f in _EXTRAS},
         }
-    return lf.select(
+    out = lf.select(
         *common,
         pl.lit(INDOOR_BLOCKS.index(name), dtype=pl.Int64).alias("block_order"),
         pl.lit(name).alias("block"),
         _ref(name),
         *[e.cast(pl.String if k == "room_kind" else pl.Int64).alias(k) for k, e in cols.items()],
     )
+    if name in ("rooms", "kitchen"):
+        # most rooms and kitchens have no fixture at all: they would only yield zero items
+        counts = [c for c in cols if c not in ("room_kind",)]
+        out = out.filter(pl.sum_horizontal(*counts) > 0)
+    return out

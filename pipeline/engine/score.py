@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from pipeline.engine._num import Q_E4, to_decimal
+from pipeline.engine._num import Q_E4, to_decimal_fast
 from pipeline.engine.registry import KindSpec, RubriekResult, kind_spec
 from schemas import output as O
 from schemas.lines import RUBRIEKEN, attach_labels
@@ -89,45 +89,46 @@ def score_kind(
     scores = restore(scores).select([pl.col(c).cast(t) for c, t in O.SCORES.items()])
     clock.lap("totals")
 
-    long = wide.unpivot(
-        index=["dwelling_id", "_idx"], on=list(spec.codes), variable_name="rubriek", value_name="q"
-    )
-    order = {c: i for i, c in enumerate(spec.codes)}
-    long = long.with_columns(
-        pl.col("rubriek").replace_strict(order, return_dtype=pl.Int64).alias("_r")
-    ).sort("_idx", "_r")
-    names = {c: _rubriek_name(spec.kind, c) for c in spec.codes}
+    # one row per dwelling per rubriek, dwelling-major in input order (wide is sorted)
+    codes = list(spec.codes)
+    k = len(codes)
+    long = wide.select("dwelling_id", pl.concat_list(codes).alias("q")).explode("q")
+    pos = pl.int_range(pl.len(), dtype=pl.UInt32) % k
+    names = [_rubriek_name(spec.kind, c) for c in codes]
     breakdown = restore(
         long.select(
             "dwelling_id",
-            "rubriek",
-            pl.col("rubriek").replace_strict(names, return_dtype=pl.String).alias("rubriek_name"),
-            to_decimal(pl.col("q") * Q_E4, O.POINTS).alias("points"),
+            pl.lit(pl.Series(codes, dtype=pl.String)).gather(pos).alias("rubriek"),
+            pl.lit(pl.Series(names, dtype=pl.String)).gather(pos).alias("rubriek_name"),
+            to_decimal_fast(long, "q", O.POINTS, 4).alias("points"),
         )
     )
 
     clock.lap("breakdown")
     lines_df = None
     if lines:
-        body = pl.concat(collected_lines, how="vertical")
+        body = pl.concat(collected_lines, how="vertical").with_columns(
+            pl.col("line").cast(pl.Categorical)  # hash each id once: dedupe and join on codes
+        )
         # labels are a function of the line id: compute them once per distinct id
+        distinct = body.select(pl.col("line").unique())
         labels = attach_labels(
-            body.select("rubriek", "line")
-            .unique()
-            .with_columns(
+            distinct.select(
+                pl.lit(None, dtype=pl.String).alias("rubriek"),
+                pl.col("line").cast(pl.String),
                 pl.lit(None, dtype=O.QUANTITY).alias("quantity"),
                 pl.lit(None, dtype=O.LINE_POINTS).alias("points"),
             )
-        ).select("line", "label", "unit")
+        ).select(pl.col("line").cast(pl.Categorical), "label", "unit")
         lines_df = restore(
             body.join(labels, on="line", how="left").select(
                 "dwelling_id",
                 "rubriek",
-                "line",
+                pl.col("line").cast(pl.String),
                 "label",
-                to_decimal(pl.col("quantity_e4"), O.QUANTITY).alias("quantity"),
+                to_decimal_fast(body, "quantity_e4", O.QUANTITY).alias("quantity"),
                 "unit",
-                to_decimal(pl.col("points_e4"), O.LINE_POINTS).alias("points"),
+                to_decimal_fast(body, "points_e4", O.LINE_POINTS).alias("points"),
             )
         ).select([pl.col(c).cast(t) for c, t in O.LINES.items()])
         clock.lap("lines")
