@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,7 +87,7 @@ except ModuleNotFoundError as _e:  # pragma: no cover - depends on the checkout
         raise
     _resolve_corop = None
 
-__all__ = ["Portfolio", "UnreadableInput", "input_sha256", "load_portfolio", "validate_frames"]
+__all__ = ["Portfolio", "UnreadableInput", "input_sha256", "load_portfolio"]
 
 _S, _I, _F, _B, _D = pl.String, pl.Int64, pl.Float64, pl.Boolean, pl.Date
 _DTYPES: dict[str, pl.DataType] = {
@@ -141,7 +141,7 @@ def load_portfolio(path: str | Path, peildatum: dt.date) -> Portfolio:
         lines = read_jsonl(path)
         typed, rejects, warnings = _from_jsonl(path.name, lines)
         dwellings_read = len(lines)
-    frames, more = validate_frames(typed, peildatum, rejects)
+    frames, more = _check_and_normalise(typed, peildatum, rejects)
     return Portfolio(
         frames=frames,
         rejects=_finish_rejects([*rejects, *more]),
@@ -609,8 +609,8 @@ def _json_label(block: str) -> Callable[[str], pl.Expr]:
 # ============================================================================ checks
 
 
-def validate_frames(
-    typed: dict[str, _Typed], peildatum: dt.date, earlier: list[pl.DataFrame] = ()
+def _check_and_normalise(
+    typed: dict[str, _Typed], peildatum: dt.date, earlier: Sequence[pl.DataFrame] = ()
 ) -> tuple[dict[str, pl.DataFrame], list[pl.DataFrame]]:
     """Steps 2-5 on typed tables: pandera, cross-table checks, drop, fill, conform.
 
