@@ -104,6 +104,34 @@ def main(argv: list[str] | None = None) -> int:
         if r["engine_stages_s"]:
             inner = ", ".join(f"{k} {v:.2f}s" for k, v in r["engine_stages_s"].items())
             print(f"{'':17s} engine stages: {inner}")
+    # the scoring stage alone, in this process, wall and CPU seconds (robust to other load)
+    import datetime as dt
+
+    from pipeline.engine import score_frames as engine_score
+    from pipeline.reference import score_frames as reference_score
+    from pipeline.validate import load_portfolio
+
+    pd = dt.date.fromisoformat(args.peildatum)
+    stage = {}
+    for name, folder, fn in (
+        ("engine", full, engine_score),
+        ("reference", sample, reference_score),
+    ):
+        frames = load_portfolio(folder, pd).frames
+        t, c = time.perf_counter(), time.process_time()
+        fn(frames, pd)
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        n = frames["dwellings"].height
+        stage[name] = (n, wall, cpu)
+        print(
+            f"scoring only      {name:9s} {n:>8,} dwellings  {wall:7.2f} s (cpu {cpu:.2f} s)  "
+            f"{n / wall:>9,.0f} dwellings/s  {n / cpu:>9,.0f} dwellings per CPU-second"
+        )
+    (en, ew, ec), (rn, rw, rc) = stage["engine"], stage["reference"]
+    print(
+        f"engine/reference, scoring only: {(en / ew) / (rn / rw):,.0f}x wall-clock, "
+        f"{(en / ec) / (rn / rc):,.0f}x per CPU-second"
+    )
     eng, ref = results["engine"], results["reference_sample"]
     e2e_ratio = eng["dw_per_s"] / ref["dw_per_s"]
     score_ratio = (eng["dwellings"] / eng["stages_s"]["score"]) / (
