@@ -207,3 +207,11 @@ def test_every_number_comes_from_the_rule_set():
     assert r["OVZ"] == Decimal("40.00")  # 20 m2 x 2.00
     assert r["BUI"] == Decimal("5.00")  # capped at the changed maximum
     assert r["ENE"] == Decimal("2.00")  # label B, MGW column of the changed table
+
+
+def test_lazy_frames_are_accepted():
+    frames = to_frames([dwelling("a", outdoor=[{"surface_area": 10.0}])])
+    eager = score_frames(frames, PD)
+    lazy = score_frames({k: v.lazy() for k, v in frames.items()}, PD)
+    assert eager.scores.equals(lazy.scores)
+    assert eager.lines.equals(lazy.lines)

@@ -99,13 +99,18 @@ def _classify(block: str) -> pl.Expr:
 
 
 def prepare(frames: Mapping[str, pl.DataFrame], peildatum: dt.date, rules) -> Ctx:
-    d = _frame(frames, "dwellings").filter(pl.col("kind") == "independent")
-    if "woz_source" in frames["dwellings"].columns:
-        d = d.with_columns(
-            frames["dwellings"].filter(pl.col("kind") == "independent")["woz_source"]
-        )
-    else:
-        d = d.with_columns(pl.lit(None, dtype=pl.String).alias("woz_source"))
+    raw = _frame(frames, "dwellings") if "dwellings" not in frames else frames["dwellings"]
+    if isinstance(raw, pl.LazyFrame):
+        raw = raw.collect()
+    # ``woz_source`` (portfolio | api | import) is set by the WOZ cache resolver, not a
+    # schemas.frames column: keep it next to the normalised columns
+    source = (
+        raw["woz_source"].cast(pl.String)
+        if "woz_source" in raw.columns
+        else pl.Series("woz_source", [None] * raw.height, dtype=pl.String)
+    )
+    d = _frame({"dwellings": raw}, "dwellings").with_columns(source.alias("woz_source"))
+    d = d.filter(pl.col("kind") == "independent")
     # Inside the engine ``dwelling_id`` is the dwelling's row number in this batch (UInt32):
     # integer joins and group-bys are several times faster than on the input's strings.
     # ``Ctx.ids`` maps it back; the orchestrator restores the input ids on the output.
