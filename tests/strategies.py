@@ -266,6 +266,11 @@ def independent_bodies(draw, dwelling_id: str = "d", peildatum: dt.date | None =
         "outdoor": draw(st.lists(outdoor(), min_size=0, max_size=4)),
         "parking": draw(st.lists(parking(), min_size=0, max_size=3)),
     }
+    # some spaces carry their own space_id (line ids use it instead of the position)
+    for block in ("rooms", "kitchen", "sanitary", "toilet", "outdoor", "parking"):
+        for i, item in enumerate(body[block]):
+            if draw(st.sampled_from([False, False, True])):
+                item["space_id"] = draw(st.sampled_from([f"S{i}", f"{block[:1].upper()}-{i + 1}"]))
     return body
 
 
