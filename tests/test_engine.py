@@ -215,3 +215,27 @@ def test_lazy_frames_are_accepted():
     lazy = score_frames({k: v.lazy() for k, v in frames.items()}, PD)
     assert eager.scores.equals(lazy.scores)
     assert eager.lines.equals(lazy.lines)
+
+
+def test_huge_numbers_do_not_overflow():
+    """Absurd but valid input: the engine stays exact (Int128 where products get large)."""
+    from pipeline.reference import score_frames as reference
+
+    # 6,000,000 m2 shared by 7 needs 1.4e19 fine units: past Int64, within the output dtypes
+    d = dwelling(
+        woz_value=98_765_432.99,
+        disability_costs=1_234_567.0,
+        disabled_people=1,
+        rooms=[{"type_of_room": "room", "surface_area": 6_000_000.25, "shared_addresses": 7}],
+        kitchen=[{"type_of_room": "room", "surface_area": 9_999.99}],
+        outdoor=[
+            {"surface_area": 6_000_000.5, "shared_addresses": 3},
+            {"surface_area": 40_000.0},
+        ],
+        parking=[{"parking_type": 1, "count": 500, "surface_area": 120.0, "shared_addresses": 9}],
+    )
+    frames = to_frames([d])
+    a, b = score_frames(frames, PD), reference(frames, PD)
+    assert a.scores.equals(b.scores)
+    assert a.breakdown.equals(b.breakdown)
+    assert a.lines.sort("rubriek", "line").equals(b.lines.sort("rubriek", "line"))

@@ -26,6 +26,7 @@ DEN = 232_792_560  # lcm(1..22): fine units per line unit
 FINE = E4 * DEN  # fine units per point
 Q_E4 = E4 // 4  # line units per quarter point
 MICRO = 1_000_000
+I128 = pl.Int128  # for products that may pass 2**63 (fine units, money × factors)
 
 
 def round_div(num: pl.Expr, den: int | pl.Expr) -> pl.Expr:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from pipeline.engine._num import DEN, E4, e4, e4_from_fine, quarters_from_fine, round_div
+from pipeline.engine._num import DEN, E4, I128, e4, e4_from_fine, quarters_from_fine, round_div
 from pipeline.engine.registry import RubriekResult, concat_lines, line_frame
 
 CODE = "BUI"
@@ -48,9 +48,10 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
             pl.when(pl.col("n") == 1).then(pl.lit(rate_p)).otherwise(pl.lit(rate_s)).alias("rate")
         )
         .with_columns(
-            round_div(pl.col("m2") * pl.col("rate") * DEN, pl.col("n")).alias("pts_f"),
+            round_div(pl.col("m2").cast(I128) * pl.col("rate") * DEN, pl.col("n")).alias("pts_f"),
             round_div(
-                (pl.col("m2") * 100 - pl.col("sum_h")) * pl.col("rate") // 100 * DEN, pl.col("n")
+                (pl.col("m2") * 100 - pl.col("sum_h")).cast(I128) * pl.col("rate") // 100 * DEN,
+                pl.col("n"),
             ).alias("corr_f"),
         )
     )
@@ -96,5 +97,5 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
             e4_from_fine(maximum * DEN - pl.col("x_f")),
         ),
     ]
-    total = d.select("dwelling_id", quarters_from_fine(pl.col("r_f")).alias("q"))
+    total = d.select("dwelling_id", quarters_from_fine(pl.col("r_f")).cast(pl.Int64).alias("q"))
     return RubriekResult(concat_lines(lines), total)

@@ -18,7 +18,7 @@ CODE = "GEH"
 def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     per_point_u = micro_int(ctx.rules.c("disability adaptation"))  # euro per point, micro
     d = ctx.dwellings.filter((pl.col("disabled_people") >= 1) & (pl.col("disability_costs_u") > 0))
-    costs = pl.col("disability_costs_u")
+    costs = pl.col("disability_costs_u").cast(pl.Int128)  # no overflow for any amount
     line = line_frame(
         d,
         CODE,
@@ -26,5 +26,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         round_div(costs * E4, per_point_u),
         round_div(costs, MICRO // E4),
     )
-    total = d.select("dwelling_id", round_div(costs * E4, per_point_u * Q_E4).alias("q"))
+    total = d.select(
+        "dwelling_id", round_div(costs * E4, per_point_u * Q_E4).cast(pl.Int64).alias("q")
+    )
     return RubriekResult(concat_lines([line]), total)

@@ -15,7 +15,16 @@ from collections.abc import Mapping
 import polars as pl
 
 from pipeline.engine import keu, ooz, san
-from pipeline.engine._num import DEN, E4, e4, e4_from_fine, quarters_from_fine, r2_e4, round_div
+from pipeline.engine._num import (
+    DEN,
+    E4,
+    I128,
+    e4,
+    e4_from_fine,
+    quarters_from_fine,
+    r2_e4,
+    round_div,
+)
 from pipeline.engine.registry import RubriekResult, concat_lines, line_frame
 from pipeline.engine.vkv import MAX_COOLED, MAX_OTHER
 
@@ -64,9 +73,12 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     o_groups = o_groups.with_columns(pl.lit(rate_o).alias("rate"))
     cols = [*keys, "sum_h", "m2", "base_e4", "corr_e4", "rate"]
     groups = pl.concat([v_groups.select(cols), o_groups.select(cols)], how="vertical").with_columns(
-        round_div((pl.col("base_e4") + pl.col("corr_e4")) * DEN, pl.col("n")).alias("pts_f"),
+        round_div((pl.col("base_e4") + pl.col("corr_e4")).cast(I128) * DEN, pl.col("n")).alias(
+            "pts_f"
+        ),
         round_div(
-            (pl.col("m2") * 100 - pl.col("sum_h")) * pl.col("rate") // 100 * DEN, pl.col("n")
+            (pl.col("m2") * 100 - pl.col("sum_h")).cast(I128) * pl.col("rate") // 100 * DEN,
+            pl.col("n"),
         ).alias("round_f"),
     )
     area = groups.group_by("dwelling_id").agg(pl.col("pts_f").sum(), pl.col("round_f").sum())
@@ -151,14 +163,14 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         .with_columns(
             pl.when(pl.col("care_home"))
             .then(pl.lit(flat * DEN))
-            .otherwise(pl.col("pts_f").fill_null(0) + pl.col("e4").fill_null(0) * DEN)
+            .otherwise(pl.col("pts_f").fill_null(0) + pl.col("e4").fill_null(0).cast(I128) * DEN)
             .alias("x_f")
         )
     )
     care_lines = line_frame(
         ctx.dwellings.filter(pl.col("care_home")), CODE, pl.lit("gvr.zorgwoning"), pl.lit(flat)
     )
-    total = sums.select("dwelling_id", quarters_from_fine(pl.col("x_f")).alias("q"))
+    total = sums.select("dwelling_id", quarters_from_fine(pl.col("x_f")).cast(pl.Int64).alias("q"))
     return RubriekResult(
         concat_lines([care_lines, area_lines, attic_lines, rounding_lines, *heat, item_lines]),
         total,

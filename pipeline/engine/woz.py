@@ -61,20 +61,22 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     private = (
         ctx.spaces.filter((pl.col("n") == 1) & pl.col("cls").is_in(["V", "O", "OA"]))
         .group_by("dwelling_id")
-        .agg((pl.col("a_h").sum() * (MICRO // 100) * DEN).alias("area_f"))
+        .agg((pl.col("a_h").sum().cast(_I128) * (MICRO // 100) * DEN).alias("area_f"))
     )
     parking = (
         valued_parking(ctx)
         .filter((pl.col("n") >= 2) & (pl.col("parking_type") == 1))
         .select(
             "dwelling_id",
-            round_div(pl.col("raw_u") * pl.col("count") * DEN, pl.col("n")).alias("area_f"),
+            round_div(pl.col("raw_u").cast(_I128) * pl.col("count") * DEN, pl.col("n")).alias(
+                "area_f"
+            ),
         )
     )
     area = (
         pl.concat([private, parking], how="vertical")
         .group_by("dwelling_id")
-        .agg(round_div(pl.col("area_f").sum(), MICRO * DEN).alias("A"))
+        .agg(round_div(pl.col("area_f").sum(), MICRO * DEN).cast(pl.Int64).alias("A"))
     )
 
     other = bij.fixed_parts(ctx)
