@@ -15,6 +15,8 @@ from types import MappingProxyType
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.engine import score_frames
 from pipeline.engine._num import micro, quarters_from_e4, r2_h, rint_h, round_div
@@ -239,3 +241,24 @@ def test_huge_numbers_do_not_overflow():
     assert a.scores.equals(b.scores)
     assert a.breakdown.equals(b.breakdown)
     assert a.lines.sort("rubriek", "line").equals(b.lines.sort("rubriek", "line"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=50),
+    st.integers(1, 10**6),
+)
+def test_round_div_equals_decimal_half_up(nums, den):
+    from schemas.numbers import rint
+
+    got = _eval(round_div(pl.col("a"), den), a=nums)
+    assert got == [int(rint(Decimal(x) / Decimal(den))) for x in nums]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.decimals(0, 10**6, places=6, allow_nan=False), min_size=1, max_size=50))
+def test_micro_equals_exact(values):
+    from schemas.numbers import exact
+
+    floats = [float(v) for v in values]
+    assert _eval(micro("a"), a=floats) == [int(exact(f) * 10**6) for f in floats]
