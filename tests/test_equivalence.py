@@ -73,6 +73,11 @@ def assert_same(a, b) -> None:
 def test_engine_equals_reference(pd, data):
     dwellings = data.draw(portfolios(1, 4, pd))
     frames = to_frames(dwellings)
+    if data.draw(st.booleans()):  # the WOZ cache resolver's column (portfolio/api/import)
+        sources = st.sampled_from([None, "portfolio", "api", "import"])
+        frames["dwellings"] = frames["dwellings"].with_columns(
+            pl.Series("woz_source", [data.draw(sources) for _ in dwellings], dtype=pl.String)
+        )
     assert_same(engine(frames, pd), reference(frames, pd))
 
 
