@@ -300,3 +300,61 @@ def test_row_order_is_irrelevant(data, seed):
     frames = to_frames(data.draw(n_portfolios(pd, mixed=True, min_size=2, max_size=5)))
     shuffled = {k: v.sample(fraction=1.0, shuffle=True, seed=seed) for k, v in frames.items()}
     assert_same(engine(frames, pd), engine(shuffled, pd))
+
+
+def test_many_different_sharing_counts_in_one_batch():
+    """Exactness does not depend on the batch: 40 dwellings whose spaces are shared by
+    counts with many different primes (m·n up to 97 × 16) score as they do alone."""
+    pd = dt.date(2026, 7, 1)
+    primes = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79,
+              83, 89, 97]  # fmt: skip
+    dwellings = []
+    for i in range(40):
+        p, q = primes[i % len(primes)], primes[(3 * i + 1) % len(primes)]
+        dwellings.append(
+            Dwelling.model_validate(
+                {
+                    "dwelling_id": f"big{i}",
+                    "kind": "non_independent",
+                    "build_year": 1990,
+                    "usable_surface_area": 100,
+                    "corop_region": "utrecht",
+                    "rooms": [
+                        {"type_of_room": "room", "surface_area": 10.01 + i, "shared_spaces": q},
+                        {
+                            "type_of_room": "other",
+                            "surface_area": 7.3,
+                            "shared_spaces": p,
+                            "heated": True,
+                        },
+                    ],
+                    "kitchen": [
+                        {
+                            "type_of_room": "room",
+                            "surface_area": 12.5,
+                            "countertop_length": 2.5,
+                            "shared_spaces": 16,
+                            "shared_addresses": p,
+                            "heated": True,
+                        }
+                    ],
+                    "outdoor": [{"surface_area": 33.3, "shared_spaces": q, "shared_addresses": p}],
+                    "parking": [
+                        {
+                            "parking_type": 1,
+                            "surface_area": 10,
+                            "charging_station": True,
+                            "shared_spaces": 16,
+                            "shared_addresses": q,
+                        }
+                    ],
+                }
+            )  # fmt: skip
+        )
+    together = engine(to_frames(dwellings), pd)
+    assert_same(together, reference(to_frames(dwellings), pd))
+    alone = engine(to_frames(dwellings[7:8]), pd)
+    one = type(together)(
+        *(getattr(together, k).filter(pl.col("dwelling_id") == "big7") for k in KEYS)
+    )
+    assert_same(alone, one)

@@ -21,7 +21,9 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     r = ctx.rules
     pct = whole(r.care_home_uplift * 100)
     charger = e4(r.charging_station_points)
-    base = ctx.dwellings.select("dwelling_id", "care_home", "doorbell", "private_charging_stations")
+    base = ctx.dwellings.select(
+        "dwelling_id", "L", "care_home", "doorbell", "private_charging_stations"
+    )
     for code in BASE:
         base = base.join(
             deps[code].total.select("dwelling_id", pl.col("q").alias(code)),
@@ -70,6 +72,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     ]
     fixed = base.select(
         "dwelling_id",
+        "L",
         ctx.fine_from_e4(
             pl.col("care_q") * Q_E4
             + pl.when(pl.col("doorbell")).then(bell).otherwise(0)
@@ -77,9 +80,9 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         ).alias("x_f"),
     )
     sums = (
-        pl.concat([fixed, parking.select("dwelling_id", "x_f")], how="vertical")
+        pl.concat([fixed, parking.select("dwelling_id", "L", "x_f")], how="vertical")
         .group_by("dwelling_id")
-        .agg(pl.col("x_f").sum())
+        .agg(pl.col("x_f").sum(), pl.col("L").first())
     )
     total = sums.select("dwelling_id", ctx.quarters(pl.col("x_f")).alias("q"))
     return RubriekResult(concat_lines(lines), total)

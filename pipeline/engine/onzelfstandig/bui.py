@@ -40,7 +40,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     cap_f = ctx.fine_from_e4(pl.lit(e4(r.outdoor_cap)))
     sums = (
         o.group_by("dwelling_id")
-        .agg(pl.col("pts_f").sum(), pl.col("bonus").any())
+        .agg(pl.col("pts_f").sum(), pl.col("bonus").any(), pl.col("L").first())
         .with_columns(
             (pl.col("pts_f") + pl.when(pl.col("bonus")).then(bonus_f).otherwise(0)).alias("v_f")
         )

@@ -8,14 +8,16 @@ batch's exact-fraction scale. Rubrieken only read the :class:`Ctx`.
 Exact fractions. Non-independent points are divided by ``n`` (shared_spaces) and ``m·n``
 (× shared_addresses); sums of such quotients are rounded later (whole m², quarter points).
 A "fine" number is ``value × SCALE × L`` as an Int128, with ``SCALE = 10**8`` (8 decimals:
-a 6-decimal area times a 2-decimal rate) and ``L`` the lcm of every divisor in the batch, so
-each quotient is an exact integer and every rounding of a sum is exact.
+a 6-decimal area times a 2-decimal rate) and ``L`` the dwelling's own common denominator:
+the product of the distinct ``n`` and ``m·n`` of its spaces (column ``L`` on every frame of
+the context). Each quotient is then an exact integer and every rounding of a sum is exact,
+whatever mix of sharing counts a portfolio holds; frames a rubriek aggregates per dwelling
+carry ``L`` along.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -33,6 +35,8 @@ I128 = pl.Int128
 #: largest batch lcm the Int128 fine units can carry with room to spare
 MAX_L = 10**20
 
+_L = pl.col("L")
+
 EXTRAS = tuple(f for f in SANITARY_FEATURES if f not in ("washbasin", "multi_person_washbasin"))
 
 
@@ -40,7 +44,6 @@ EXTRAS = tuple(f for f in SANITARY_FEATURES if f not in ("washbasin", "multi_per
 class Ctx:
     peildatum: dt.date
     rules: object  # pipeline.rules.onzelfstandig.OnzelfstandigRules
-    L: int  # lcm of every n and m·n of the batch
     #: the input ``dwelling_id`` of each engine-internal id (the row number in this batch)
     ids: pl.Series
     dwellings: pl.LazyFrame
@@ -54,31 +57,31 @@ class Ctx:
     outdoor: pl.LazyFrame
     parking: pl.LazyFrame
 
-    # --- exact fractions ------------------------------------------------------------------
+    # --- exact fractions (expressions over a frame that carries the dwelling's ``L``) ------
 
     def fine_from_e4(self, num_e4: pl.Expr, divisor: pl.Expr | int = 1) -> pl.Expr:
         """``(num_e4 / 10 000) / divisor`` points as fine units (exact, Int128)."""
-        return num_e4.cast(I128) * (SCALE // E4) * (pl.lit(self.L, dtype=I128) // divisor)
+        return num_e4.cast(I128) * (SCALE // E4) * (_L // divisor)
 
     def fine_from_e8(self, num_e8: pl.Expr, divisor: pl.Expr | int = 1) -> pl.Expr:
         """``(num_e8 / 10**8) / divisor`` points as fine units (exact, Int128)."""
-        return num_e8.cast(I128) * (pl.lit(self.L, dtype=I128) // divisor)
+        return num_e8.cast(I128) * (_L // divisor)
 
     def e4(self, fine: pl.Expr) -> pl.Expr:
         """A fine number as a line value (4 decimals, half away from zero), Int64."""
-        return round_div(fine, (SCALE // E4) * self.L).cast(pl.Int64)
+        return round_div(fine, _L * (SCALE // E4)).cast(pl.Int64)
 
     def quarters(self, fine: pl.Expr) -> pl.Expr:
         """Quarter rounding of a fine number, as a count of quarter points, Int64."""
-        return round_div(fine, (SCALE // 4) * self.L).cast(pl.Int64)
+        return round_div(fine, _L * (SCALE // 4)).cast(pl.Int64)
 
     def whole(self, fine: pl.Expr) -> pl.Expr:
         """round0 of a fine number, Int64."""
-        return round_div(fine, SCALE * self.L).cast(pl.Int64)
+        return round_div(fine, _L * SCALE).cast(pl.Int64)
 
-    def fine_points(self, points: int) -> int:
+    def fine_points(self, points: int) -> pl.Expr:
         """A whole number of points in fine units."""
-        return points * SCALE * self.L
+        return _L * (points * SCALE)
 
 
 def _frame(frames: Mapping[str, pl.DataFrame], table: str) -> pl.DataFrame:
@@ -229,21 +232,6 @@ def prepare(frames: Mapping[str, pl.DataFrame], peildatum: dt.date, rules) -> Ct
             micro(pl.col("surface_area").fill_null(12.0)).alias("raw_u"),
         )
     )
-    # the batch's common denominator: every n and m·n that occurs
-    divisors = {1}
-    for df in tables.values():
-        if df.height:
-            shares = df.select(
-                _share("shared_spaces").alias("n"), _share("shared_addresses").alias("m")
-            )
-            divisors |= set(shares["n"].unique().to_list())
-            divisors |= set((shares["n"] * shares["m"]).unique().to_list())
-    lcm = math.lcm(*divisors)
-    if lcm > MAX_L:
-        raise ValueError(
-            f"the sharing counts of this batch need a common denominator of {lcm}; "
-            f"score it in smaller batches"
-        )
     # COROP region text -> slug, once per distinct spelling
     spellings = [s for s in d["corop_region"].unique().to_list() if s is not None]
     slugs = {s: resolve_corop(s) for s in spellings}
@@ -273,21 +261,44 @@ def prepare(frames: Mapping[str, pl.DataFrame], peildatum: dt.date, rules) -> Ct
         .replace_strict(slugs, default=None, return_dtype=pl.String)
         .alias("corop_slug"),
     )
+    # each dwelling's common denominator: the product of its distinct n and m·n
+    spaces = pl.concat(parts, how="vertical")
+    divisors = pl.concat(
+        [
+            lf.select("dwelling_id", pl.col(c).alias("d"))
+            for lf in (spaces, outdoor, parking)
+            for c in ("n", "mn")
+        ],
+        how="vertical",
+    ).unique()
+    denominators = divisors.group_by("dwelling_id").agg(pl.col("d").cast(I128).product().alias("L"))
+
+    def with_l(lf: pl.LazyFrame) -> pl.LazyFrame:
+        return lf.join(denominators, on="dwelling_id", how="left").with_columns(
+            pl.col("L").fill_null(1).cast(I128)
+        )
+
     # materialised once per batch: every rubriek reads these frames, none recomputes them
     dw, spaces, kitchens, fixtures, outdoor, parking = pl.collect_all(
         [
-            dw,
-            pl.concat(parts, how="vertical"),
-            kitchens,
-            pl.concat(fixture_parts, how="vertical"),
-            outdoor,
-            parking,
+            with_l(dw),
+            with_l(spaces),
+            with_l(kitchens),
+            with_l(pl.concat(fixture_parts, how="vertical")),
+            with_l(outdoor),
+            with_l(parking),
         ]
     )
+    worst = dw.filter(pl.col("L") > MAX_L)
+    if worst.height:
+        raise ValueError(
+            f"dwelling {id_map['_id'][int(worst['dwelling_id'][0])]!r} combines too many "
+            f"different sharing counts (common denominator {worst['L'][0]}); check its "
+            f"shared_spaces / shared_addresses"
+        )
     return Ctx(
         peildatum=peildatum,
         rules=rules,
-        L=lcm,
         ids=id_map["_id"],
         dwellings=dw.lazy(),
         spaces=spaces.lazy(),

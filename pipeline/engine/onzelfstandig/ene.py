@@ -57,6 +57,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     has_index = pl.col("energy_index_existence") & (pl.col("ei_u").fill_null(0) > 0) & valid
     d = ctx.dwellings.select(
         "dwelling_id",
+        "L",
         pl.col("monument"),
         pl.when(pl.col("energy_performance_compensation"))
         .then(pl.lit("epv_per_m2"))

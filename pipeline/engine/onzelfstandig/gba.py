@@ -43,7 +43,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         pl.col("a_h") * 100,
         keep_zero=True,
     )
-    keys = ["dwelling_id", "m", "n", "mn", "grp", "rate"]
+    keys = ["dwelling_id", "L", "m", "n", "mn", "grp", "rate"]
     groups = (
         valued.group_by(keys)
         .agg(pl.col("a_h").sum().alias("sum_h"))
@@ -59,7 +59,9 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         valued.filter(pl.col("grp") == "O"), keys, rate_o, e4(r.attic_max_deduction)
     )
     attics = attics.with_columns(r2_e4(pl.col("c_e4"), pl.col("mn")).alias("cn_e4"))
-    area = groups.group_by("dwelling_id").agg(pl.col("base_f").sum(), pl.col("round_f").sum())
+    area = groups.group_by("dwelling_id").agg(
+        pl.col("base_f").sum(), pl.col("round_f").sum(), pl.col("L").first()
+    )
     rounding_lines = line_frame(area, CODE, pl.lit("gba.afronding_m2"), ctx.e4(pl.col("round_f")))
     attic_lines = line_frame(attics, CODE, pl.lit("gba.zolder.") + pl.col("ref"), pl.col("cn_e4"))
     # 2. heating and cooling, the H caps over the rubriek-9 spaces, exact division
@@ -90,14 +92,14 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     )
     parts = pl.concat(
         [
-            area.select("dwelling_id", pl.col("base_f").alias("x_f")),
-            attics.select("dwelling_id", ctx.fine_from_e4(pl.col("cn_e4")).alias("x_f")),
-            heat.select("dwelling_id", "x_f"),
-            items.select("dwelling_id", "x_f"),
+            area.select("dwelling_id", "L", pl.col("base_f").alias("x_f")),
+            attics.select("dwelling_id", "L", ctx.fine_from_e4(pl.col("cn_e4")).alias("x_f")),
+            heat.select("dwelling_id", "L", "x_f"),
+            items.select("dwelling_id", "L", "x_f"),
         ],
         how="vertical",
     )
-    sums = parts.group_by("dwelling_id").agg(pl.col("x_f").sum())
+    sums = parts.group_by("dwelling_id").agg(pl.col("x_f").sum(), pl.col("L").first())
     care_lines = line_frame(
         ctx.dwellings.filter(pl.col("care_home")), CODE, pl.lit("gba.zorgwoning"), pl.lit(flat)
     )

@@ -14,7 +14,7 @@ from pipeline.engine.registry import RubriekResult, concat_lines, line_frame
 
 CODE = "KEU"
 
-ITEM_KEYS = ["dwelling_id", "ref", "n", "m", "mn", "same", "order"]
+ITEM_KEYS = ["dwelling_id", "L", "ref", "n", "m", "mn", "same", "order"]
 
 
 def _base(rules) -> pl.Expr:

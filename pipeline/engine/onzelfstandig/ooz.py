@@ -42,7 +42,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     r = ctx.rules
     rate = e4(r.overige_rate)
     o = ctx.spaces.filter(pl.col("same") & pl.col("cls").is_in(["O", "OA"]))
-    groups, attics = area_groups(o, ["dwelling_id", "n"], rate, e4(r.attic_max_deduction))
+    groups, attics = area_groups(o, ["dwelling_id", "L", "n"], rate, e4(r.attic_max_deduction))
     per_space = line_frame(
         o,
         CODE,
@@ -69,6 +69,7 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         pl.col("round_f").sum(),
         (pl.col("gq_f") - pl.col("g_f")).sum().alias("grp_f"),
         pl.col("gq_f").sum(),
+        pl.col("L").first(),
     )
     corr = attics.group_by("dwelling_id").agg(pl.col("cn_e4").sum().alias("corr_e4"))
     sums = sums.join(corr, on="dwelling_id", how="left").with_columns(

@@ -29,7 +29,9 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         pl.col("a_h") * 100,
         keep_zero=True,
     )
-    sums = v.group_by("dwelling_id").agg(pl.col("share_f").sum().alias("sum_f"))
+    sums = v.group_by("dwelling_id").agg(
+        pl.col("share_f").sum().alias("sum_f"), pl.col("L").first()
+    )
     sums = sums.with_columns(ctx.whole(pl.col("sum_f")).alias("m2"))
     rounding = line_frame(
         sums,
