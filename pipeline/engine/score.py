@@ -190,8 +190,15 @@ def score_frames(
         parts.append(score_kind(spec, frames, peildatum, _rules_for(kind, peildatum, rules), lines))
     if len(parts) == 1:
         return parts[0]
+    # several kinds: scores and breakdown back in input order (lines: order is irrelevant)
+    order = dw.select("dwelling_id").with_row_index("_pos")
+
+    def in_input_order(df: pl.DataFrame) -> pl.DataFrame:
+        out = df.with_row_index("_row").join(order, on="dwelling_id", how="left")
+        return out.sort("_pos", "_row").drop("_pos", "_row")
+
     return O.ScoredFrames(
-        pl.concat([p.scores for p in parts]),
-        pl.concat([p.breakdown for p in parts]),
+        in_input_order(pl.concat([p.scores for p in parts])),
+        in_input_order(pl.concat([p.breakdown for p in parts])),
         pl.concat([p.lines for p in parts]) if lines else None,
     )
