@@ -14,9 +14,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.paths import SPEC_EXAMPLES
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data/sample"
-EXAMPLES = ROOT.parent / "shared/spec/wws/examples"
+EXAMPLES = SPEC_EXAMPLES
 
 
 def wws(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from schemas.dwelling import Dwelling
+from tests.paths import SPEC_EXAMPLES
 from tests.scorers import SCORERS, score_one
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared/spec/wws/examples"
+EXAMPLES = SPEC_EXAMPLES
 JULY_2026 = dt.date(2026, 7, 1)
 
 # zelfstandig.md §6 tables: (file, peildatum, rubrieken, points, max_rent, sector)

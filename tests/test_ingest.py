@@ -20,11 +20,12 @@ from pipeline.reshape import from_frames, to_frames
 from pipeline.validate import load_portfolio
 from schemas import frames as F
 from schemas.dwelling import BLOCKS, Dwelling
+from tests.paths import SPEC_EXAMPLES
 
 PEIL = dt.date(2026, 7, 1)
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"
-EXAMPLES = REPO.parent / "shared" / "spec" / "wws" / "examples"
+EXAMPLES = SPEC_EXAMPLES
 
 
 def write(

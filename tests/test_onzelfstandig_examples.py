@@ -28,12 +28,13 @@ import yaml
 
 from schemas.dwelling import Dwelling
 from tests.onzelfstandig_helpers import n_scorers, score_direct, score_n
+from tests.paths import SPEC_EXAMPLES
 
 HERE = Path(__file__).parent
 GOLDEN = yaml.safe_load(
     (HERE / "golden/onzelfstandig/worked_examples.yaml").read_text(encoding="utf-8")
 )
-SEED = HERE.resolve().parents[1] / "shared/spec/wws/examples/seed_api_body_non_independent.json"
+SEED = SPEC_EXAMPLES / "seed_api_body_non_independent.json"
 SPEC_FEATURE_KEYS = {
     "built_in_fridge": "refrigerator",
     "built_in_electric_oven": "oven_electric",

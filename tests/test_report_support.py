@@ -21,8 +21,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import SPEC_EXAMPLES
+
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT.parent / "shared/spec/wws/examples"
+EXAMPLES = SPEC_EXAMPLES
 ARTIFACTS = ROOT / "test-artifacts"
 PEILDATUM = dt.date(2026, 7, 1)
 
@@ -188,8 +190,9 @@ _DOM_PROBE = """() => {
 }"""
 
 
-def open_in_chromium(chromium: str, html: Path, shot: Path, *, full_page: bool = True,
-                     width: int = 1280) -> PageCheck:
+def open_in_chromium(
+    chromium: str, html: Path, shot: Path, *, full_page: bool = True, width: int = 1280
+) -> PageCheck:
     """Open ``html`` (file://) in headless Chromium, wait for plotly, take a screenshot and
     return what the DOM holds, console errors, page errors and any request that left the
     file (the report must need no network)."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -16,8 +15,9 @@ from pipeline import store
 from pipeline.reference import score_frames
 from pipeline.reshape import to_frames
 from schemas.dwelling import Dwelling
+from tests.paths import SPEC_EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared/spec/wws/examples"
+EXAMPLES = SPEC_EXAMPLES
 PEILDATUM = dt.date(2026, 7, 1)
 
 
