@@ -103,6 +103,7 @@ FEATURES_NL = {
     "power_outlet": ("Stopcontact bij wastafel", "stuks"),
     "max_cupboard_space": ("Maximering kastruimte", None),
     "max_power_outlet": ("Maximering stopcontacten (2 per wastafel)", None),
+    "max_meerpersoonswastafel": ("Maximering meerpersoonswastafels (buiten badruimte)", None),
     "laadpaal": ("Oplaadpunt", "stuks"),
 }
 
@@ -146,6 +147,28 @@ TEMPLATES: dict[str, tuple[str, str | None]] = {
     "bij.laadpaal.{ref}": ("Eigen oplaadpunt bij parkeerplaats", "stuks"),
     "bij.laadpalen": ("Eigen oplaadpunten", "stuks"),
     "pmn.rijksmonument": ("Rijksmonument, huurovereenkomst vóór 1 juli 2024", None),
+    # non-independent dwellings (Bijlage I onder B; docs/lines.md, second part)
+    "ooz.afronding_groep": ("Afronding per groep gedeelde ruimten", None),
+    "ene.epv_per_m2": ("Energieprestatievergoeding, punten per m²", "m2"),
+    "ene.label_per_m2": ("Energielabel, punten per m²", "m2"),
+    "ene.energie_index_per_m2": ("Energie-index, punten per m²", "m2"),
+    "ene.bouwjaar_per_m2": ("Bouwjaar (geen geldig label of index), punten per m²", "m2"),
+    "gba.zorgwoning": ("Zorgwoning: vaste waardering", None),
+    "gba.{ref}": ("Gedeelde ruimte, per adres", "m2"),
+    "gba.afronding_m2": ("Afronding oppervlakte op hele m² per groep", None),
+    "gba.zolder.{ref}": ("Aftrek zolder zonder vaste trap, per adres", None),
+    "gba.verwarmd.{ref}": ("Verwarmde gedeelde ruimte, per adres", "stuks"),
+    "gba.gekoeld.{ref}": ("Gekoelde gedeelde ruimte, per adres", "stuks"),
+    "gba.verwarmd_overig.{ref}": ("Verwarmde gedeelde overige ruimte, per adres", "stuks"),
+    "woz.boven_gemiddelde": ("WOZ-waarde per m² boven het COROP-gemiddelde", "EUR/m2"),
+    "woz.rond_gemiddelde": ("WOZ-waarde per m² rond het COROP-gemiddelde", "EUR/m2"),
+    "woz.onder_gemiddelde": ("WOZ-waarde per m² onder het COROP-gemiddelde", "EUR/m2"),
+    "woz.geen_woz": ("Geen bruikbare WOZ-waarde of taxatie", None),
+    "aft.oppervlakte_vertrekken": ("Aftrek: oppervlakte vertrekken kleiner dan 8 m²", "m2"),
+    "aft.toegang_via_verhuurder": ("Aftrek: verhuurder heeft toegang via de woonruimte", None),
+    "aft.glasoppervlak": ("Aftrek: glasoppervlak woonvertrek te klein", "m2"),
+    "aft.raamkozijn": ("Aftrek: onderkant raamkozijn woonvertrek te hoog", "m"),
+    "pmo.rijksmonument": ("Rijksmonument, huurovereenkomst vóór 1 juli 2024", None),
 }
 
 _REF = r"(rooms|kitchen|sanitary|toilet|outdoor|parking)\[([^\]]*)\]"
@@ -163,10 +186,10 @@ def _template_frame() -> pl.DataFrame:
         keys.append(key)
         labels.append(label)
         units.append(unit)
-    for prefix in ("keu", "san", "gvr"):
+    for prefix in ("keu", "san", "gvr", "gba"):
         for feat, (label, unit) in FEATURES_NL.items():
             keys.append(f"{prefix}.{{ref}}.{feat}")
-            labels.append(label + (", per adres" if prefix == "gvr" else ""))
+            labels.append(label + (", per adres" if prefix in ("gvr", "gba") else ""))
             units.append(unit)
     keys.append("gpa.{ref}.laadpaal")
     labels.append("Oplaadpunt bij gedeelde parkeerplaats, per adres")

@@ -137,7 +137,7 @@ class Lines:
         self, what: str, points: Decimal, quantity: Decimal | int | None = None, *, always=False
     ) -> None:
         self.exact += points
-        if points != 0 or always:
+        if line4(points) != 0 or always:
             qty = None if quantity is None else line4(Decimal(quantity))
             self.items.append(Line(self.code, f"{self.code.lower()}.{what}", qty, line4(points)))
 
