@@ -33,6 +33,13 @@ def _rate(text: str) -> float:
     return value
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of at least 1")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # usage errors exit 2, as the contract says
         self.print_usage(sys.stderr)
@@ -69,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("text", "json"),
         default="text",
         help="log lines on stderr: text, or one JSON object per line",
+    )
+    s.add_argument(
+        "--batch-size",
+        type=_positive,
+        default=200_000,
+        metavar="N",
+        help="dwellings per batch for large table portfolios (default 200000)",
     )
 
     c = sub.add_parser("changes", help="what changed between two succeeded runs, and why")
@@ -206,6 +220,51 @@ def print_changes(table: pl.DataFrame, limit: int, out=sys.stdout) -> None:
         out.write(f"... {table.height - limit:,} more (use --limit or --csv)\n")
 
 
+def make_progress(log, *, quiet: bool, stream=None, every_seconds: float = 30.0):
+    """Progress of a long run: a bar with dwellings done, rate and ETA on a terminal;
+    a ``progress`` log line at most every ``every_seconds`` otherwise (and never quiet
+    for logs). Returns ``(callback(done, total), close())``."""
+    import time
+
+    stream = stream or sys.stderr
+    start = time.monotonic()
+    state = {"last": 0.0, "bar": None, "task": None}
+    tty = hasattr(stream, "isatty") and stream.isatty() and not quiet
+
+    def callback(done: int, total: int) -> None:
+        elapsed = time.monotonic() - start
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = (total - done) / rate if rate and total > done else 0.0
+        if tty:
+            if state["bar"] is None:
+                from rich.console import Console
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeRemainingColumn,
+                )  # fmt: skip
+
+                state["bar"] = Progress(
+                    TextColumn("scoring"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]:,.0f} dwellings/s"), TimeRemainingColumn(),
+                    console=Console(file=stream), transient=True,
+                )  # fmt: skip
+                state["bar"].start()
+                state["task"] = state["bar"].add_task("score", total=total, rate=0.0)
+            state["bar"].update(state["task"], completed=done, total=total, rate=rate)
+        elif time.monotonic() - state["last"] >= every_seconds or done >= total:
+            state["last"] = time.monotonic()
+            log("progress", done=done, total=total, rate=round(rate), eta_seconds=round(eta))
+
+    def close() -> None:
+        if state["bar"] is not None:
+            state["bar"].stop()
+
+    return callback, close
+
+
 def make_logger(fmt: str, stream=None):
     """Log lines for scheduled jobs: ``event key=value`` text, or one JSON object a line."""
     import json
@@ -254,6 +313,7 @@ def _dispatch(args) -> int:
         from pipeline.store import StoreBusy
 
         log = make_logger(args.log_format)
+        progress, progress_done = make_progress(log, quiet=args.quiet)
         try:
             summary = run.score_portfolio(
                 args.portfolio,
@@ -264,7 +324,9 @@ def _dispatch(args) -> int:
                 lines=not args.no_lines,
                 if_changed=args.if_changed,
                 lock_timeout=args.lock_timeout,
+                batch_size=args.batch_size,
                 log=log,
+                progress=progress,
             )
         except StoreBusy as exc:
             log("run_refused", error=str(exc))
@@ -276,6 +338,8 @@ def _dispatch(args) -> int:
             raise ExitError(
                 4, f"internal error, run stored as failed, earlier runs untouched: {exc}"
             ) from exc
+        finally:
+            progress_done()
         if summary.status == "unchanged":
             if not args.quiet:
                 print(summary.message)

@@ -264,7 +264,9 @@ def _finish(
         nonempty = ~pl.all_horizontal(pl.all().exclude(ROW).is_null())
     else:
         nonempty = pl.lit(True)
-    df = df.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    if ROW not in df.columns:  # a partitioned scan numbered the rows of the whole file
+        df = df.with_row_index(ROW, offset=1)
+    df = df.with_columns(pl.col(ROW).cast(pl.Int64))
     df = df.filter(nonempty).select(ROW, *[pl.col(cols[i]).alias(n) for n, i in positions.items()])
     missing = frozenset(set(input_columns(table)) - set(positions))
     return RawTable(table, path, df, is_text, decimal_comma, missing, ragged or [])
@@ -335,26 +337,102 @@ def _read_csv_slow(path: Path, data: bytes, sep: str, cols: list[str], id_at: in
     return df, ragged
 
 
-def read_parquet(table: str, path: Path, warnings: list[str]) -> RawTable:
+PARTITION_SEED = 8_200_000
+
+
+def partition_of(ids: pl.Expr, parts: int) -> pl.Expr:
+    """The batch a dwelling belongs to: a hash of its trimmed id modulo ``parts``. Every
+    row of a dwelling, in every table, lands in the same batch (a missing id in batch 0)."""
+    key = ids.cast(pl.String).str.strip_chars()
+    return (key.hash(PARTITION_SEED) % parts).fill_null(0)
+
+
+def read_parquet(
+    table: str, path: Path, warnings: list[str], partition: tuple[int, int] | None = None
+) -> RawTable:
+    """A Parquet table; with ``partition=(i, k)`` only the rows of batch ``i`` of ``k``,
+    scanned lazily so that memory holds one batch, with row numbers of the whole file."""
     try:
-        df = pl.read_parquet(path)
+        if partition is None:
+            df = pl.read_parquet(path)
+            columns = df.columns
+        else:
+            scan = pl.scan_parquet(path)
+            columns = scan.collect_schema().names()
     except Exception as e:  # noqa: BLE001 - any failure means "not a readable Parquet file"
         raise UnreadableInput(f"{path.name}: not a readable Parquet file ({e})") from e
-    names, unknown = _canonical_names(table, path.name, df.columns)
+    names, unknown = _canonical_names(table, path.name, columns)
+    if partition is not None:
+        i, k = partition
+        id_col = columns[names.index("dwelling_id")] if "dwelling_id" in names else None
+        scan = scan.with_row_index(ROW, offset=1).select([*columns, ROW])
+        if id_col is not None:
+            scan = scan.filter(partition_of(pl.col(id_col), k) == i)
+        elif i != 0:  # no dwelling_id column: validation rejects the rows, once
+            scan = scan.head(0)
+        df = scan.collect()
+        if i != 0:
+            warnings = []  # unknown columns are listed once, by batch 0
     return _finish(table, path, df, names, unknown, warnings, is_text=False)
 
 
-def read_tables(folder: Path) -> tuple[dict[str, RawTable], list[str]]:
-    """Shape 1: every table present in ``folder``, dwellings first."""
+def partition_table(raw: RawTable, partition: tuple[int, int]) -> RawTable:
+    """The rows of batch ``i`` of ``k`` of a table read whole (CSV)."""
+    i, k = partition
+    if "dwelling_id" in raw.frame.columns:
+        frame = raw.frame.filter(partition_of(pl.col("dwelling_id"), k) == i)
+    else:
+        frame = raw.frame if i == 0 else raw.frame.head(0)
+    ids = pl.Series([did for _, _, did in raw.ragged], dtype=pl.String)
+    parts = pl.select(partition_of(pl.lit(ids), k)).to_series().to_list() if len(ids) else []
+    ragged = [r for r, p in zip(raw.ragged, parts, strict=True) if p == i]
+    return RawTable(raw.table, raw.path, frame, raw.is_text, raw.decimal_comma, raw.missing, ragged)
+
+
+def read_tables(
+    folder: Path,
+    partition: tuple[int, int] | None = None,
+    csv_cache: dict[str, RawTable] | None = None,
+) -> tuple[dict[str, RawTable], list[str]]:
+    """Shape 1: every table present in ``folder``, dwellings first.
+
+    With ``partition=(i, k)``: only batch ``i`` of ``k`` (see :func:`partition_of`).
+    Parquet files are scanned lazily per batch; a CSV file is read whole once (kept in
+    ``csv_cache``) and split in memory.
+    """
     files, warnings = table_files(folder)
+    if partition is not None and partition[0] != 0:
+        warnings = []
     tables: dict[str, RawTable] = {}
     for table in TABLE_NAMES:
         p = files.get(table)
         if p is None:
             continue
-        reader = read_csv if p.suffix.lower() == ".csv" else read_parquet
-        tables[table] = reader(table, p, warnings)
+        if p.suffix.lower() == ".csv":
+            if csv_cache is not None and table in csv_cache:
+                raw = csv_cache[table]
+            else:
+                raw = read_csv(table, p, warnings)
+                if csv_cache is not None:
+                    csv_cache[table] = raw
+            tables[table] = raw if partition is None else partition_table(raw, partition)
+        else:
+            tables[table] = read_parquet(table, p, warnings, partition)
     return tables, warnings
+
+
+def count_dwellings(folder: Path) -> int:
+    """Data rows of the dwellings table (Parquet: from the file's metadata)."""
+    files, _ = table_files(folder)
+    p = files.get("dwellings")
+    if p is None:
+        raise UnreadableInput(f"{folder}: no dwellings.csv or dwellings.parquet; it is required")
+    if p.suffix.lower() == ".parquet":
+        try:
+            return pl.scan_parquet(p).select(pl.len()).collect().item()
+        except Exception as e:  # noqa: BLE001
+            raise UnreadableInput(f"{p.name}: not a readable Parquet file ({e})") from e
+    return read_csv("dwellings", p, []).frame.height
 
 
 # ---------------------------------------------------------------------------- JSON Lines

@@ -171,15 +171,24 @@ LABEL_FALLBACK = {
 }
 
 
-def run_fingerprint(input_sha: str, peildatum: dt.date, rules: str, engine: str, woz: int) -> str:
+def run_fingerprint(input_sha: str, peildatum: dt.date, rules: str, engine: str, woz: str) -> str:
     """What a run's result depends on: input, peildatum, rule sets, engine and WOZ cache."""
     text = f"{input_sha}|{peildatum.isoformat()}|{rules}|{__version__}|{engine}|{woz}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _woz_state(dwellings: pl.DataFrame) -> int:
-    cols = [c for c in ("woz_value", "woz_valuation_year", "woz_source") if c in dwellings.columns]
-    return int(dwellings.select(pl.struct(["dwelling_id", *cols]).hash(7).sum()).item())
+def _woz_cache_state(con) -> str:
+    """A cheap fingerprint of the WOZ cache (``wws woz fetch`` / ``import`` change it)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'woz_values'"
+    ).fetchall()[0][0]
+    if not exists:
+        return "none"
+    row = con.execute("SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM woz_values")
+    return ":".join(str(v) for v in row.fetchall()[0])
+
+
+DEFAULT_BATCH_SIZE = 200_000
 
 
 def score_portfolio(
@@ -192,29 +201,36 @@ def score_portfolio(
     lines: bool = True,
     if_changed: bool = False,
     lock_timeout: float = 0.0,
+    batch_size: int | None = DEFAULT_BATCH_SIZE,
     log=None,
+    progress=None,
 ) -> RunSummary:
     """``wws score``: validate, score and write one run (all or nothing).
 
-    A failure after the database was opened leaves earlier runs as they were plus one
-    ``failed`` run record saying what went wrong.
+    Large Parquet portfolios are processed in batches of about ``batch_size`` dwellings
+    (all rows of a dwelling in one batch; see ``pipeline.validate.iter_portfolio``), all
+    appended inside the run's one transaction, so memory holds one batch and the result
+    does not depend on the batch size. A failure after the database was opened leaves
+    earlier runs as they were plus one ``failed`` run record saying what went wrong.
+    ``progress(done, total)`` is called after every batch.
     """
+    from pipeline.ingest import UnreadableInput, input_sha256
+    from pipeline.validate import iter_portfolio
+
     log = log or (lambda event, **kw: None)
     check_peildatum(peildatum)
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     log("run_started", input=str(path), db=str(db), peildatum=peildatum.isoformat(), engine=engine)
-    portfolio = load(path, peildatum)
-    from pipeline.ingest import input_sha256
-
-    frames, unsupported = _unsupported(portfolio.frames, supported_kinds(engine))
-    rejects = pl.concat(
-        [portfolio.rejects.select(list(O.REJECTS)), unsupported], how="vertical_relaxed"
-    )
-    read = portfolio.dwellings_read
-    # read = scored + rejected (a reject row for an unknown id in a block table names no
-    # dwelling of the input, so counting distinct ids of the rejects would over-count)
-    rejected = portfolio.dwellings_rejected + unsupported.height
+    try:
+        sha = input_sha256(Path(path))
+    except (UnreadableInput, OSError) as exc:
+        raise ExitError(2, getattr(exc, "message", str(exc))) from exc
     rules = rules_label(peildatum)
+    batches = iter_portfolio(Path(path), peildatum, batch_size)
+    try:
+        first = next(batches)  # reads (and validates) the first batch: unreadable -> exit 2
+    except UnreadableInput as exc:
+        raise ExitError(2, str(exc)) from exc
     con = store.connect(db, wait_seconds=lock_timeout)
     run = store.RunRecord(
         run_id=store.new_run_id(started),
@@ -224,16 +240,15 @@ def score_portfolio(
         engine_version=__version__,
         engine=engine,
         input_path=str(Path(path).resolve()),
-        input_sha256=input_sha256(Path(path)),
-        dwellings_read=read,
-        dwellings_rejected=rejected,
+        input_sha256=sha,
     )
+    kinds = supported_kinds(engine)
+    summaries: list[pl.DataFrame] = []
+    all_rejects: list[pl.DataFrame] = []
+    warnings: list[str] = []
+    read = rejected = 0
     try:
-        frames = dict(frames)
-        frames["dwellings"] = resolve_woz(con, frames["dwellings"], peildatum)
-        run.fingerprint = run_fingerprint(
-            run.input_sha256, peildatum, rules, engine, _woz_state(frames["dwellings"])
-        )
+        run.fingerprint = run_fingerprint(sha, peildatum, rules, engine, _woz_cache_state(con))
         if if_changed:
             same = con.execute(
                 "SELECT run_id FROM runs WHERE status = 'succeeded' AND fingerprint = ? "
@@ -243,36 +258,71 @@ def score_portfolio(
             if same:
                 log("run_skipped", same_as=same[0][0])
                 return RunSummary(
-                    run_id=same[0][0], db=str(db), peildatum=peildatum, dwellings_read=read,
-                    dwellings_scored=0, dwellings_rejected=rejected, status="unchanged",
-                    scores=O.empty(O.SCORES), rejects=O.empty(O.REJECTS),
+                    run_id=same[0][0], db=str(db), peildatum=peildatum,
+                    dwellings_read=first.dwellings_read, dwellings_scored=0,
+                    dwellings_rejected=0, status="unchanged", scores=O.empty(O.SCORES),
+                    rejects=O.empty(O.REJECTS),
                     message=f"nothing changed since run {same[0][0]}: skipped (--if-changed)",
                 )  # fmt: skip
-        scored = score_frames(frames, peildatum, engine, lines=lines)
-        prints = fingerprints(frames)
-        scored.scores = scored.scores.join(
-            prints.select("dwelling_id", "input_hash"), on="dwelling_id", how="left"
-        ).join(frames["dwellings"].select("dwelling_id", *O.ADDRESS), on="dwelling_id", how="left")
-        fallback = _label_fallback(frames, peildatum, engine)
-        run.dwellings_scored = scored.scores.height
-        rate = rejected / read if read else 0.0
-        if max_reject_rate is not None and rate > max_reject_rate:
-            run.status = "failed"
-            run.dwellings_scored = 0
-            run.message = f"reject rate {rate:.1%} exceeds --max-reject-rate {max_reject_rate:.1%}"
-        run.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        store.write_run(
-            con, run, scored, rejects, inputs=input_rows(frames, prints), label_fallback=fallback
-        )
+        total = None
+        with store.RunWriter(con, run) as writer:
+            for portfolio in _chain(first, batches):
+                frames, unsupported = _unsupported(portfolio.frames, kinds)
+                rejects = pl.concat(
+                    [portfolio.rejects.select(list(O.REJECTS)), unsupported],
+                    how="vertical_relaxed",
+                )
+                read += portfolio.dwellings_read
+                rejected += portfolio.dwellings_rejected + unsupported.height
+                warnings += portfolio.warnings
+                frames = dict(frames)
+                frames["dwellings"] = resolve_woz(con, frames["dwellings"], peildatum)
+                scored = score_frames(frames, peildatum, engine, lines=lines)
+                prints = fingerprints(frames)
+                scored.scores = scored.scores.join(
+                    prints.select("dwelling_id", "input_hash"), on="dwelling_id", how="left"
+                ).join(
+                    frames["dwellings"].select("dwelling_id", *O.ADDRESS),
+                    on="dwelling_id",
+                    how="left",
+                )
+                writer.append(
+                    scored,
+                    rejects,
+                    inputs=input_rows(frames, prints),
+                    label_fallback=_label_fallback(frames, peildatum, engine),
+                )
+                run.dwellings_scored += scored.scores.height
+                summaries.append(scored.scores.select("dwelling_id", "kind", "points", "sector"))
+                all_rejects.append(rejects)
+                if progress is not None:
+                    if total is None:
+                        total = _dwelling_count(path, read)
+                    progress(read, total)
+            rate = rejected / read if read else 0.0
+            run.dwellings_read, run.dwellings_rejected = read, rejected
+            if max_reject_rate is not None and rate > max_reject_rate:
+                run.status = "failed"
+                run.dwellings_scored = 0
+                run.message = (
+                    f"reject rate {rate:.1%} exceeds --max-reject-rate {max_reject_rate:.1%}"
+                )
+                writer.discard_scores()
+            run.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            writer.commit()
     except BaseException as exc:
+        if isinstance(exc, UnreadableInput):
+            exc = ExitError(2, str(exc))
         run.status, run.message = "failed", f"{type(exc).__name__}: {exc}"[:2000]
-        run.dwellings_scored = 0
+        run.dwellings_read, run.dwellings_rejected, run.dwellings_scored = read, rejected, 0
         run.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         try:
             store.write_run(con, run, None, O.empty(O.REJECTS))
         except Exception:  # pragma: no cover - the database itself is failing
             pass
         log("run_failed", run_id=run.run_id, error=run.message)
+        if isinstance(exc, ExitError):
+            raise exc from None
         raise
     finally:
         con.close()
@@ -288,12 +338,26 @@ def score_portfolio(
         dwellings_scored=run.dwellings_scored,
         dwellings_rejected=rejected,
         status=run.status,
-        scores=scored.scores,
-        rejects=rejects,
-        warnings=list(portfolio.warnings),
+        scores=pl.concat(summaries) if summaries else O.empty(O.SCORES),
+        rejects=pl.concat(all_rejects) if all_rejects else O.empty(O.REJECTS),
+        warnings=warnings,
         reject_rate=rate,
         message=run.message,
     )
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def _dwelling_count(path: str | Path, fallback: int) -> int:
+    from pipeline.ingest import count_dwellings, portfolio_kind
+
+    try:
+        return count_dwellings(Path(path)) if portfolio_kind(Path(path)) == "tables" else fallback
+    except Exception:  # noqa: BLE001 - progress only
+        return fallback
 
 
 def validate_portfolio(path: str | Path, peildatum: dt.date) -> RunSummary:

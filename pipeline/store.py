@@ -43,6 +43,14 @@ class RunRecord:
     fingerprint: str | None = None
 
 
+def exec_sql(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+    """Execute and fetch (DuckDB 2 refuses other work on a connection while the result of
+    an ``execute`` is pending, even for a statement without rows)."""
+    return (
+        con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+    )
+
+
 def new_run_id(now: dt.datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
 
@@ -102,9 +110,9 @@ def connect(
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(O.DDL)
-    con.execute(O.inputs_ddl())
-    con.execute(O.changes_sql())
+    exec_sql(con, O.DDL)
+    exec_sql(con, O.inputs_ddl())
+    exec_sql(con, O.changes_sql())
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, run_id: str, frame: pl.DataFrame) -> None:
@@ -114,7 +122,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, run_id: str, frame: pl.D
     con.register("_wws_frame", data)
     try:
         cols = ", ".join(f'"{c}"' for c in ["run_id", *frame.columns])
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _wws_frame")
+        exec_sql(con, f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _wws_frame")
     finally:
         con.unregister("_wws_frame")
 
@@ -128,36 +136,55 @@ def _insert_inputs(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame | None) ->
         con.execute(
             f"INSERT INTO dwelling_inputs ({cols}) SELECT {cols} FROM _wws_inputs "
             "WHERE input_hash NOT IN (SELECT input_hash FROM dwelling_inputs)"
-        )
+        ).fetchall()
     finally:
         con.unregister("_wws_inputs")
 
 
-def write_run(
-    con: duckdb.DuckDBPyConnection,
-    run: RunRecord,
-    scored: O.ScoredFrames | None,
-    rejects: pl.DataFrame,
-    *,
-    inputs: pl.DataFrame | None = None,
-    label_fallback: pl.DataFrame | None = None,
-) -> None:
-    """Write one run in a single transaction (all or nothing).
+class RunWriter:
+    """Writes one run, possibly in many batches, inside a single transaction.
 
-    ``inputs`` are ``dwelling_inputs`` rows (``pipeline.inputs.input_rows``); rows whose
-    hash is already stored are skipped. ``label_fallback`` feeds the ``label_expiry`` view.
+    ``append`` adds a batch's rows; ``commit`` adds the ``runs`` row and commits; any
+    exception before that rolls everything back (``with`` form), so a run is all or
+    nothing however many batches it has.
     """
-    con.execute("BEGIN TRANSACTION")
-    try:
-        if scored is not None and run.status != "failed":
-            _insert(con, "scores", run.run_id, scored.scores)
-            _insert(con, "breakdown", run.run_id, scored.breakdown)
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
+        self.con = con
+        self.run = run
+        self.open = False
+
+    def __enter__(self) -> RunWriter:
+        exec_sql(self.con, "BEGIN TRANSACTION")
+        self.open = True
+        return self
+
+    def append(
+        self,
+        scored: O.ScoredFrames | None,
+        rejects: pl.DataFrame | None,
+        *,
+        inputs: pl.DataFrame | None = None,
+        label_fallback: pl.DataFrame | None = None,
+    ) -> None:
+        run_id = self.run.run_id
+        if scored is not None and self.run.status != "failed":
+            _insert(self.con, "scores", run_id, scored.scores)
+            _insert(self.con, "breakdown", run_id, scored.breakdown)
             if scored.lines is not None:
-                _insert(con, "breakdown_lines", run.run_id, scored.lines)
-            _insert_inputs(con, inputs)
-            _insert(con, "label_fallback", run.run_id, label_fallback)
-        _insert(con, "rejects", run.run_id, rejects)
-        con.execute(
+                _insert(self.con, "breakdown_lines", run_id, scored.lines)
+            _insert_inputs(self.con, inputs)
+            _insert(self.con, "label_fallback", run_id, label_fallback)
+        _insert(self.con, "rejects", run_id, rejects)
+
+    def discard_scores(self) -> None:
+        """A run that turns out ``failed`` (reject rate) keeps its rejects, not its scores."""
+        for table in ("scores", "breakdown", "breakdown_lines", "label_fallback"):
+            exec_sql(self.con, f"DELETE FROM {table} WHERE run_id = ?", [self.run.run_id])
+
+    def commit(self) -> None:
+        run = self.run
+        self.con.execute(
             """INSERT INTO runs (run_id, started_at, finished_at, status, peildatum, rules,
                    engine_version, engine, input_path, input_sha256, dwellings_read,
                    dwellings_scored, dwellings_rejected, message, fingerprint)
@@ -179,11 +206,33 @@ def write_run(
                 run.message,
                 run.fingerprint,
             ],
-        )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        ).fetchall()
+        exec_sql(self.con, "COMMIT")
+        self.open = False
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.open:
+            exec_sql(self.con, "ROLLBACK")
+            self.open = False
+
+
+def write_run(
+    con: duckdb.DuckDBPyConnection,
+    run: RunRecord,
+    scored: O.ScoredFrames | None,
+    rejects: pl.DataFrame,
+    *,
+    inputs: pl.DataFrame | None = None,
+    label_fallback: pl.DataFrame | None = None,
+) -> None:
+    """Write one run of one batch in a single transaction (all or nothing).
+
+    ``inputs`` are ``dwelling_inputs`` rows (``pipeline.inputs.input_rows``); rows whose
+    hash is already stored are skipped. ``label_fallback`` feeds the ``label_expiry`` view.
+    """
+    with RunWriter(con, run) as w:
+        w.append(scored, rejects, inputs=inputs, label_fallback=label_fallback)
+        w.commit()
 
 
 def prune(con: duckdb.DuckDBPyConnection, keep_runs: int) -> dict[str, int]:
@@ -191,7 +240,7 @@ def prune(con: duckdb.DuckDBPyConnection, keep_runs: int) -> dict[str, int]:
     kept one); delete every other run with its rows, and inputs no kept run refers to."""
     if keep_runs < 1:
         raise ValueError("--keep-runs must be at least 1")
-    con.execute("BEGIN TRANSACTION")
+    exec_sql(con, "BEGIN TRANSACTION")
     try:
         con.execute(
             """CREATE OR REPLACE TEMP TABLE _drop AS
@@ -201,7 +250,7 @@ def prune(con: duckdb.DuckDBPyConnection, keep_runs: int) -> dict[str, int]:
                    SELECT coalesce(min(finished_at), TIMESTAMP '9999-12-31')
                    FROM succeeded_runs WHERE age <= ?))""",
             [keep_runs, keep_runs],
-        )
+        ).fetchall()
         counts = {}
         for table in (
             "breakdown_lines",
@@ -218,18 +267,18 @@ def prune(con: duckdb.DuckDBPyConnection, keep_runs: int) -> dict[str, int]:
         if con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'scenarios'"
         ).fetchall()[0][0]:
-            con.execute("DELETE FROM scenarios WHERE run_id IN (SELECT run_id FROM _drop)")
+            exec_sql(con, "DELETE FROM scenarios WHERE run_id IN (SELECT run_id FROM _drop)")
         n = con.execute(
             "DELETE FROM dwelling_inputs WHERE input_hash NOT IN "
             "(SELECT input_hash FROM scores WHERE input_hash IS NOT NULL)"
         ).fetchall()
         counts["dwelling_inputs"] = n[0][0] if n else 0
-        con.execute("DROP TABLE _drop")
-        con.execute("COMMIT")
+        exec_sql(con, "DROP TABLE _drop")
+        exec_sql(con, "COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        exec_sql(con, "ROLLBACK")
         raise
-    con.execute("CHECKPOINT")
+    exec_sql(con, "CHECKPOINT")
     return counts
 
 

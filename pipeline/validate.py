@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,7 @@ from pipeline.ingest import (
     JsonLine,
     RawTable,
     UnreadableInput,
+    count_dwellings,
     input_files,
     input_sha256,
     portfolio_kind,
@@ -127,14 +128,43 @@ class Portfolio:
         return self.dwellings_read - self.dwellings_valid
 
 
-def load_portfolio(path: str | Path, peildatum: dt.date) -> Portfolio:
-    """Read, validate and normalise a portfolio (folder of tables or JSON Lines file).
+def iter_portfolio(
+    path: str | Path, peildatum: dt.date, batch_size: int | None = None
+) -> Iterator[Portfolio]:
+    """The portfolio in batches of about ``batch_size`` dwellings (every row of a dwelling
+    in the same batch), so memory holds one batch of a large Parquet portfolio. Each
+    batch is validated on its own; checks that span dwellings (duplicate ids, unknown ids
+    in block tables) hold because a dwelling id always falls in one batch. A JSON Lines
+    file, or a portfolio no larger than ``batch_size``, comes as one batch.
+    """
+    path = Path(path)
+    if batch_size is None or portfolio_kind(path) != "tables":
+        yield load_portfolio(path, peildatum)
+        return
+    n = count_dwellings(path)
+    parts = max(1, -(-n // max(1, batch_size)))
+    if parts == 1:
+        yield load_portfolio(path, peildatum)
+        return
+    cache: dict = {}
+    for i in range(parts):
+        yield load_portfolio(path, peildatum, partition=(i, parts), _csv_cache=cache)
+
+
+def load_portfolio(
+    path: str | Path,
+    peildatum: dt.date,
+    partition: tuple[int, int] | None = None,
+    _csv_cache: dict | None = None,
+) -> Portfolio:
+    """Read, validate and normalise a portfolio (folder of tables or JSON Lines file);
+    with ``partition=(i, k)`` only batch ``i`` of ``k`` (see :func:`iter_portfolio`).
 
     Raises :class:`pipeline.ingest.UnreadableInput` when the input cannot be read at all.
     """
     path = Path(path)
     if portfolio_kind(path) == "tables":
-        tables, warnings = read_tables(path)
+        tables, warnings = read_tables(path, partition, _csv_cache)
         typed, rejects = _from_tables(tables)
         dwellings_read = tables["dwellings"].frame.height + len(tables["dwellings"].ragged)
     else:

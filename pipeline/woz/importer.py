@@ -216,7 +216,7 @@ def import_file(
             "ON v.dwelling_id IS NOT DISTINCT FROM s.dwelling_id "
             "AND v.woz_object_number IS NOT DISTINCT FROM s.woz_object_number "
             "AND v.waardepeildatum = s.waardepeildatum WHERE v.source = 'import'"
-        ).fetchone()
+        ).fetchall()[0]
         con.execute(
             "DELETE FROM woz_values v USING __woz_import s "
             "WHERE v.source = 'import' "

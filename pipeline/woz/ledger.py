@@ -152,7 +152,7 @@ class Ledger:
             version, blocked_until, reason = con.execute(
                 "UPDATE woz_quota_state SET version = version + 1 WHERE id = 1 "
                 "RETURNING version, blocked_until, blocked_reason"
-            ).fetchone()
+            ).fetchall()[0]
             if blocked_until is not None and blocked_until > now_n:
                 resume = _aware(blocked_until)
                 con.execute("ROLLBACK")
@@ -169,7 +169,7 @@ class Ledger:
                 )
             (used,) = con.execute(
                 "SELECT count(*) FROM woz_requests WHERE day = ?", [day]
-            ).fetchone()
+            ).fetchall()[0]
             if used >= self.per_day:
                 con.execute("ROLLBACK")
                 resume = next_amsterdam_midnight(now)
@@ -243,7 +243,7 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = "
         "current_schema() AND database_name = current_database()",
         [name],
-    ).fetchone()
+    ).fetchall()[0]
     return bool(row and row[0])
 
 
@@ -259,13 +259,13 @@ def usage(
     day = amsterdam_day(now)
     if not table_exists(con, "woz_requests"):
         return Usage(day, 0, per_day, 0, None, None)
-    (used,) = con.execute("SELECT count(*) FROM woz_requests WHERE day = ?", [day]).fetchone()
+    (used,) = con.execute("SELECT count(*) FROM woz_requests WHERE day = ?", [day]).fetchall()[0]
     (in_window,) = con.execute(
         "SELECT count(*) FROM woz_requests WHERE reserved_at > ?", [_naive_utc(now) - window]
-    ).fetchone()
+    ).fetchall()[0]
     blocked_until, reason = con.execute(
         "SELECT blocked_until, blocked_reason FROM woz_quota_state WHERE id = 1"
-    ).fetchone()
+    ).fetchall()[0]
     if blocked_until is not None and blocked_until <= _naive_utc(now):
         blocked_until, reason = None, None
     return Usage(

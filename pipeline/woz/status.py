@@ -63,10 +63,10 @@ def status(
         )
         dwellings, objects = con.execute(
             "SELECT count(DISTINCT dwelling_id), count(DISTINCT woz_object_number) FROM woz_values"
-        ).fetchone()
+        ).fetchall()[0]
         (last,) = con.execute(
             "SELECT max(fetched_at) FROM woz_values WHERE source = 'api'"
-        ).fetchone()
+        ).fetchall()[0]
     outcomes: dict[str, int] = {}
     if table_exists(con, "woz_lookups"):
         outcomes = dict(
