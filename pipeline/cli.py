@@ -228,7 +228,7 @@ def make_progress(log, *, quiet: bool, stream=None, every_seconds: float = 30.0)
 
     stream = stream or sys.stderr
     start = time.monotonic()
-    state = {"last": 0.0, "bar": None, "task": None}
+    state = {"last": start, "bar": None, "task": None}
     tty = hasattr(stream, "isatty") and stream.isatty() and not quiet
 
     def callback(done: int, total: int) -> None:
@@ -254,7 +254,7 @@ def make_progress(log, *, quiet: bool, stream=None, every_seconds: float = 30.0)
                 state["bar"].start()
                 state["task"] = state["bar"].add_task("score", total=total, rate=0.0)
             state["bar"].update(state["task"], completed=done, total=total, rate=rate)
-        elif time.monotonic() - state["last"] >= every_seconds or done >= total:
+        elif time.monotonic() - state["last"] >= every_seconds:  # short runs: no lines
             state["last"] = time.monotonic()
             log("progress", done=done, total=total, rate=round(rate), eta_seconds=round(eta))
 
