@@ -48,6 +48,12 @@ from bench import scale
 from bench.generate import write
 
 
+def _duckdb_version() -> str:
+    import duckdb
+
+    return duckdb.__version__
+
+
 def _machine() -> str:
     mem = "?"
     try:
@@ -60,7 +66,7 @@ def _machine() -> str:
     return (
         f"{platform.machine()} {os.cpu_count()} cores (nproc), RAM {mem}, "
         f"load average {', '.join(f'{x:.2f}' for x in load)}, python {platform.python_version()}, "
-        f"polars {pl.__version__}"
+        f"polars {pl.__version__}, duckdb {_duckdb_version()}"
     )
 
 
@@ -121,10 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     machine_before = _machine()
     print(f"machine: {machine_before}")
-    batching = scale.score_supports_batch_size()
+    batching = scale.score_batch_size()
     print(
         "wws score --batch-size: "
-        + (f"yes ({args.batch_size or 'its default'})" if batching else "not available")
+        + (f"{args.batch_size or batching} (default {batching})" if batching else "not available")
     )
     rss_cap = int(args.rss_cap_gib * scale.GIB)
     startup = scale.measure(

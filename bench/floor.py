@@ -49,10 +49,8 @@ def main(folder: str, db: str, lines: int) -> dict:
         f"SELECT dwelling_id, hash(t) AS h, '{p.stem}' AS block FROM read_parquet('{p}') t"
         for p in blocks
     )
-    con.execute(
-        "CREATE TEMP TABLE sp AS SELECT *, row_number() OVER (PARTITION BY dwelling_id, block) "
-        f"AS pos FROM ({union})"
-    )
+    pos = "row_number() OVER (PARTITION BY dwelling_id, block)" if lines else "0"
+    con.execute(f"CREATE TEMP TABLE sp AS SELECT *, {pos} AS pos FROM ({union})")
     con.execute(
         "CREATE TEMP TABLE agg AS SELECT dwelling_id, count(*) AS n, bit_xor(h) AS h "
         "FROM sp GROUP BY dwelling_id"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -76,11 +77,21 @@ def measure(cmd: list[str], timeout: float, rss_cap: int) -> Measured:
     return m
 
 
-def score_supports_batch_size() -> bool:
+def score_batch_size() -> str | None:
+    """None when ``wws score`` has no ``--batch-size``; else its default as printed."""
     out = subprocess.run(
         [sys.executable, "-m", "pipeline", "score", "--help"], capture_output=True, text=True
-    )
-    return "--batch-size" in out.stdout
+    ).stdout
+    if "--batch-size" not in out:
+        return None
+    m = re.search(r"--batch-size N.*?\(default (\d+)\)", out, re.S)
+    return m.group(1) if m else "default"
+
+
+def progress_done(stderr: str) -> int | None:
+    """Dwellings done by the last ``wws progress`` log line (a run that was killed)."""
+    done = re.findall(r"progress done=(\d+)", stderr)
+    return int(done[-1]) if done else None
 
 
 def _rm_db(db: Path) -> None:
@@ -144,7 +155,7 @@ def run_size(
     peildatum: str,
     lines_modes: list[bool],
     batch_size: int | None,
-    batching: bool,
+    batching: str | None,
     timeout: float,
     rss_cap: int,
     log=print,
@@ -175,7 +186,7 @@ def run_size(
         f"{gen.wall_s:.1f} s, generator peak RSS {gen.peak_rss / GIB:.2f} GiB"
     )
     rows = []
-    bs = "-" if not batching else (str(batch_size) if batch_size else "default")
+    bs = "-" if not batching else str(batch_size or batching)
     for lines in lines_modes:
         row = Row(size, mix, lines, bs)
         db = work / f"score-{size}-{'lines' if lines else 'nolines'}.duckdb"
@@ -195,8 +206,13 @@ def run_size(
                 f"{row.score.peak_rss / GIB:.2f} GiB; db: {row.counts}"
             )
         else:
-            why = row.score.killed or f"exit {row.score.rc}"
-            row.note = f"scoring not finished: {why}"
+            why = {"rss": f"killed at RSS > {rss_cap / GIB:.0f} GiB", "timeout": "timeout"}.get(
+                row.score.killed, f"exit {row.score.rc}"
+            )
+            done = progress_done(row.score.stderr)
+            if done:
+                why += f", {done:,} of {size:,} dwellings done"
+            row.note = f"not finished: {why} after {row.score.wall_s:.0f} s"
             log(
                 f"    NOT FINISHED ({why}) after {row.score.wall_s:.1f} s: "
                 f"{row.score.stderr[-600:]}"
@@ -237,8 +253,8 @@ def _n(size: int) -> str:
 def markdown(rows: list[Row], startup_s: float | None) -> str:
     head = (
         "| dwellings | non-indep. | lines | batch size | wall s | dwellings/s | CPU s "
-        "| peak RSS GiB | floor s | wall / floor |\n"
-        "|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n"
+        "| peak RSS GiB | floor s | floor RSS GiB | wall / floor |\n"
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     body = []
     for r in rows:
@@ -246,18 +262,20 @@ def markdown(rows: list[Row], startup_s: float | None) -> str:
         if s is None:
             body.append(
                 f"| {_n(r.size)} | {r.mix:.0%} | {'on' if r.lines else 'off'} | {r.batch_size} "
-                f"| not run | | | | | {r.note} |"
+                f"| {r.note} | | | | | | |"
             )
             continue
         if s.ok:
             wall, dps = f"{s.wall_s:.1f}", f"{r.dw_per_s:,.0f}"
         else:
-            wall, dps = f"not finished ({s.killed or 'exit ' + str(s.rc)}, {s.wall_s:.0f} s)", ""
+            wall, dps = r.note, ""
         floor = f"{r.floor_s:.1f}" if r.floor_s else "-"
+        frss = f"{r.floor.peak_rss / GIB:.2f}" if r.floor_s else "-"
         ratio = f"{s.wall_s / r.floor_s:.1f}x" if (r.floor_s and s.ok) else "-"
         body.append(
             f"| {_n(r.size)} | {r.mix:.0%} | {'on' if r.lines else 'off'} | {r.batch_size} "
-            f"| {wall} | {dps} | {s.cpu_s:.1f} | {s.peak_rss / GIB:.2f} | {floor} | {ratio} |"
+            f"| {wall} | {dps} | {s.cpu_s:.1f} | {s.peak_rss / GIB:.2f} | {floor} | {frss} "
+            f"| {ratio} |"
         )
     foot = ""
     if startup_s is not None:
