@@ -48,6 +48,23 @@ from bench import scale
 from bench.generate import write
 
 
+def _code_version() -> str:
+    """The commit measured, and whether pipeline/ or schemas/ had uncommitted changes."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        sha = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "pipeline", "schemas"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (no git)"
+    return sha + (" + uncommitted changes in pipeline/ or schemas/" if dirty else "")
+
+
 def _duckdb_version() -> str:
     import duckdb
 
@@ -127,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     machine_before = _machine()
     print(f"machine: {machine_before}")
+    print(f"code: {_code_version()}")
     batching = scale.score_batch_size()
     print(
         "wws score --batch-size: "

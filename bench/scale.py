@@ -84,7 +84,8 @@ def score_batch_size() -> str | None:
     ).stdout
     if "--batch-size" not in out:
         return None
-    m = re.search(r"--batch-size N.*?\(default (\d+)\)", out, re.S)
+    option = out.split("--batch-size N", 2)[-1].split("\n  -")[0]  # its own help paragraph
+    m = re.search(r"\(default (\d+)\)", option)
     return m.group(1) if m else "default"
 
 
