@@ -188,6 +188,7 @@ def run_size(
     )
     rows = []
     bs = "-" if not batching else str(batch_size or batching)
+    bs = f"{int(bs):,}" if bs.isdigit() else bs
     for lines in lines_modes:
         row = Row(size, mix, lines, bs)
         db = work / f"score-{size}-{'lines' if lines else 'nolines'}.duckdb"
