@@ -10,6 +10,7 @@ DEMO_DB := out/demo.duckdb
 # a fixed peildatum keeps the demo reproducible (the CLI default is today)
 DEMO_PEILDATUM := 2026-07-01
 N ?= 100000
+MIX ?= 0.0
 
 .PHONY: demo test bench lint clean
 
@@ -36,7 +37,7 @@ test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(DEV_STAMP)
-	$(BIN)/python -m bench --n $(N)
+	$(BIN)/python -m bench --n $(N) --mix $(MIX) $(if $(SIZES),--sizes $(SIZES))
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check pipeline schemas tests bench
