@@ -131,12 +131,6 @@ TEMPLATES: dict[str, tuple[str, str | None]] = {
     "bui.afronding_m2": ("Afronding oppervlakte op hele m² per categorie", None),
     "bui.geen_buitenruimte": ("Geen buitenruimte", None),
     "bui.maximum": ("Maximum 15 punten", None),
-    "gvr.zorgwoning": ("Zorgwoning: vaste waardering", None),
-    "gvr.{ref}": ("Gedeelde ruimte, per adres", "m2"),
-    "gvr.afronding_m2": ("Afronding oppervlakte op hele m² per groep", None),
-    "gvr.zolder.{ref}": ("Aftrek zolder zonder vaste trap, per adres", None),
-    "gvr.verwarmd.{ref}": ("Verwarmde gedeelde ruimte, per adres", "stuks"),
-    "gvr.gekoeld.{ref}": ("Gekoelde gedeelde ruimte, per adres", "stuks"),
     "gpa.{ref}": ("Parkeerplaats, per adres", "stuks"),
     "woz.waarde": ("WOZ-waarde gedeeld door factor I", "EUR"),
     "woz.oppervlakte": ("WOZ-waarde per m² gedeeld door factor II", "m2"),
@@ -153,13 +147,6 @@ TEMPLATES: dict[str, tuple[str, str | None]] = {
     "ene.label_per_m2": ("Energielabel, punten per m²", "m2"),
     "ene.energie_index_per_m2": ("Energie-index, punten per m²", "m2"),
     "ene.bouwjaar_per_m2": ("Bouwjaar (geen geldig label of index), punten per m²", "m2"),
-    "gba.zorgwoning": ("Zorgwoning: vaste waardering", None),
-    "gba.{ref}": ("Gedeelde ruimte, per adres", "m2"),
-    "gba.afronding_m2": ("Afronding oppervlakte op hele m² per groep", None),
-    "gba.zolder.{ref}": ("Aftrek zolder zonder vaste trap, per adres", None),
-    "gba.verwarmd.{ref}": ("Verwarmde gedeelde ruimte, per adres", "stuks"),
-    "gba.gekoeld.{ref}": ("Gekoelde gedeelde ruimte, per adres", "stuks"),
-    "gba.verwarmd_overig.{ref}": ("Verwarmde gedeelde overige ruimte, per adres", "stuks"),
     "woz.boven_gemiddelde": ("WOZ-waarde per m² boven het COROP-gemiddelde", "EUR/m2"),
     "woz.rond_gemiddelde": ("WOZ-waarde per m² rond het COROP-gemiddelde", "EUR/m2"),
     "woz.onder_gemiddelde": ("WOZ-waarde per m² onder het COROP-gemiddelde", "EUR/m2"),
@@ -171,13 +158,21 @@ TEMPLATES: dict[str, tuple[str, str | None]] = {
     "pmo.rijksmonument": ("Rijksmonument, huurovereenkomst vóór 1 juli 2024", None),
 }
 
+#: rubriek 9 (GVR, independent) and its non-independent counterpart (GBA) share their lines
+_SHARED_INDOOR: dict[str, tuple[str, str | None]] = {
+    "zorgwoning": ("Zorgwoning: vaste waardering", None),
+    "{ref}": ("Gedeelde ruimte, per adres", "m2"),
+    "afronding_m2": ("Afronding oppervlakte op hele m² per groep", None),
+    "zolder.{ref}": ("Aftrek zolder zonder vaste trap, per adres", None),
+    "verwarmd.{ref}": ("Verwarmde gedeelde ruimte, per adres", "stuks"),
+    "gekoeld.{ref}": ("Gekoelde gedeelde ruimte, per adres", "stuks"),
+    "verwarmd_overig.{ref}": ("Verwarmde gedeelde overige ruimte, per adres", "stuks"),
+}
+TEMPLATES.update(
+    {f"{code}.{what}": v for code in ("gvr", "gba") for what, v in _SHARED_INDOOR.items()}
+)
+
 _REF = r"(rooms|kitchen|sanitary|toilet|outdoor|parking)\[([^\]]*)\]"
-
-
-def describe(line: str) -> tuple[str, str | None]:
-    """Label and unit of one line id (scalar; :func:`attach_labels` is the batch form)."""
-    df = attach_labels(pl.DataFrame({"rubriek": [line.split(".")[0].upper()], "line": [line]}))
-    return df["label"][0], df["unit"][0]
 
 
 def _template_frame() -> pl.DataFrame:

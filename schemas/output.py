@@ -31,11 +31,13 @@ SCORES: dict[str, pl.DataType] = {
 }
 
 #: Address columns the orchestrator copies from the dwellings into ``scores`` (statements).
-ADDRESS = ("postcode", "house_number", "house_letter", "house_number_addition", "nummeraanduiding_id")
-
-#: Written by the orchestrator next to the scores: the fingerprint of the dwelling's
-#: normalised inputs (``pipeline.inputs``), which links ``scores`` to ``dwelling_inputs``.
-INPUT_HASH = pl.UInt64
+ADDRESS = (
+    "postcode",
+    "house_number",
+    "house_letter",
+    "house_number_addition",
+    "nummeraanduiding_id",
+)
 
 BREAKDOWN: dict[str, pl.DataType] = {
     "dwelling_id": pl.String,

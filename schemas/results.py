@@ -22,8 +22,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-LINE_SCALE = Decimal("0.0001")
-
 
 @dataclass(frozen=True, slots=True)
 class Line:
