@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import importlib
 import importlib.util
+import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,9 +265,8 @@ def score_portfolio(
                     rejects=O.empty(O.REJECTS),
                     message=f"nothing changed since run {same[0][0]}: skipped (--if-changed)",
                 )  # fmt: skip
-        total = None
         with store.RunWriter(con, run) as writer:
-            for portfolio in _chain(first, batches):
+            for portfolio in itertools.chain([first], batches):
                 frames, unsupported = _unsupported(portfolio.frames, kinds)
                 rejects = pl.concat(
                     [portfolio.rejects.select(list(O.REJECTS)), unsupported],
@@ -296,9 +296,7 @@ def score_portfolio(
                 summaries.append(scored.scores.select("dwelling_id", "kind", "points", "sector"))
                 all_rejects.append(rejects)
                 if progress is not None:
-                    if total is None:
-                        total = _dwelling_count(path, read)
-                    progress(read, total)
+                    progress(read, portfolio.input_dwellings or read)
             rate = rejected / read if read else 0.0
             run.dwellings_read, run.dwellings_rejected = read, rejected
             if max_reject_rate is not None and rate > max_reject_rate:
@@ -344,20 +342,6 @@ def score_portfolio(
         reject_rate=rate,
         message=run.message,
     )
-
-
-def _chain(first, rest):
-    yield first
-    yield from rest
-
-
-def _dwelling_count(path: str | Path, fallback: int) -> int:
-    from pipeline.ingest import count_dwellings, portfolio_kind
-
-    try:
-        return count_dwellings(Path(path)) if portfolio_kind(Path(path)) == "tables" else fallback
-    except Exception:  # noqa: BLE001 - progress only
-        return fallback
 
 
 def validate_portfolio(path: str | Path, peildatum: dt.date) -> RunSummary:

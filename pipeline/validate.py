@@ -117,6 +117,8 @@ class Portfolio:
     #: unknown columns, ignored files, ... (never fatal)
     warnings: list[str] = field(default_factory=list)
     input_files: list[Path] = field(default_factory=list)
+    #: dwelling rows of the whole input when this is one batch of several (progress)
+    input_dwellings: int | None = None
 
     @property
     def dwellings_valid(self) -> int:
@@ -148,7 +150,9 @@ def iter_portfolio(
         return
     cache: dict = {}
     for i in range(parts):
-        yield load_portfolio(path, peildatum, partition=(i, parts), _csv_cache=cache)
+        batch = load_portfolio(path, peildatum, partition=(i, parts), _csv_cache=cache)
+        batch.input_dwellings = n
+        yield batch
 
 
 def load_portfolio(

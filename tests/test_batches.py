@@ -54,3 +54,32 @@ def test_batch_size_does_not_change_results(tmp_path, parquet_sample, shape):
     for size, tables in results.items():
         for name in TABLES:
             assert tables[name] == reference[name], (size, name)
+
+
+def test_progress_reports_batches_against_the_whole_input(tmp_path, parquet_sample):
+    calls: list[tuple[int, int]] = []
+    score_portfolio(
+        parquet_sample, tmp_path / "p.duckdb", PEILDATUM, batch_size=30,
+        progress=lambda done, total: calls.append((done, total)),
+    )  # fmt: skip
+    assert len(calls) == 3  # 77 dwellings in batches of about 30
+    assert [t for _, t in calls] == [77, 77, 77]
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls) and calls[-1][0] == 77
+
+
+def test_progress_log_lines_when_not_on_a_terminal():
+    import io
+
+    from pipeline.cli import make_progress
+
+    events = []
+    callback, close = make_progress(
+        lambda event, **kw: events.append((event, kw)), quiet=True, stream=io.StringIO(),
+        every_seconds=0.0,
+    )  # fmt: skip
+    callback(50, 200)
+    callback(200, 200)
+    close()
+    assert [e for e, _ in events] == ["progress", "progress"]
+    assert events[0][1]["done"] == 50 and events[0][1]["total"] == 200
+    assert events[1][1]["eta_seconds"] == 0
