@@ -80,14 +80,18 @@ def supported_kinds(engine: str) -> set[str]:
     return set(getattr(mod, "SUPPORTED_KINDS", {"independent"}))
 
 
-def score_frames(frames, peildatum: dt.date, engine: str, *, lines: bool = True) -> O.ScoredFrames:
+def score_frames(
+    frames, peildatum: dt.date, engine: str, *, lines: bool = True, energy_fallback: bool = False
+) -> O.ScoredFrames:
+    """Score with the chosen engine. ``energy_fallback`` asks the vectorised engine for the
+    label-expiry scores in the same pass (the reference leaves it to ``_label_fallback``)."""
     if engine == "reference":
         from pipeline.reference import score_frames as reference
 
         return reference(frames, peildatum, lines=lines)
     from pipeline.engine import score_frames as vectorised
 
-    return vectorised(frames, peildatum, lines=lines)
+    return vectorised(frames, peildatum, lines=lines, energy_fallback=energy_fallback)
 
 
 def _drop_dwellings(frames: dict[str, pl.DataFrame], ids: pl.Series) -> dict[str, pl.DataFrame]:
@@ -128,9 +132,15 @@ def resolve_woz(con, dwellings: pl.DataFrame, peildatum: dt.date) -> pl.DataFram
     return woz.resolve_woz(con, dwellings, peildatum)
 
 
-def _label_fallback(frames, peildatum: dt.date, engine: str) -> pl.DataFrame:
+def _label_fallback(
+    frames, peildatum: dt.date, engine: str, fallback: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """For each dwelling whose energy points come from a label or index: the points and
-    maximum rent after falling back to the build-year table (``label_expiry`` view)."""
+    maximum rent after falling back to the build-year table (``label_expiry`` view).
+
+    ``fallback``: those scores for every dwelling, when the engine computed them in its
+    own pass (``ScoredFrames.energy_fallback``); otherwise the labelled dwellings are
+    scored a second time with label and index emptied."""
     d = frames["dwellings"]
     using = ((pl.col("energy_label") != "") | pl.col("energy_index_existence")) & ~pl.col(
         "energy_performance_compensation"
@@ -138,12 +148,15 @@ def _label_fallback(frames, peildatum: dt.date, engine: str) -> pl.DataFrame:
     subset = d.filter(using)
     if subset.height == 0:
         return O.empty(LABEL_FALLBACK)
-    ids = subset["dwelling_id"].implode()
-    alt = {name: df.filter(pl.col("dwelling_id").is_in(ids)) for name, df in frames.items()}
-    alt["dwellings"] = alt["dwellings"].with_columns(
-        pl.lit("").alias("energy_label"), pl.lit(False).alias("energy_index_existence")
-    )
-    after = score_frames(alt, peildatum, engine, lines=False).scores
+    if fallback is not None:
+        after = fallback
+    else:
+        ids = subset["dwelling_id"].implode()
+        alt = {name: df.filter(pl.col("dwelling_id").is_in(ids)) for name, df in frames.items()}
+        alt["dwellings"] = alt["dwellings"].with_columns(
+            pl.lit("").alias("energy_label"), pl.lit(False).alias("energy_index_existence")
+        )
+        after = score_frames(alt, peildatum, engine, lines=False).scores
     return subset.select(
         "dwelling_id",
         pl.when(pl.col("energy_label") != "")
@@ -277,7 +290,9 @@ def score_portfolio(
                 warnings += portfolio.warnings
                 frames = dict(frames)
                 frames["dwellings"] = resolve_woz(con, frames["dwellings"], peildatum)
-                scored = score_frames(frames, peildatum, engine, lines=lines)
+                scored = score_frames(
+                    frames, peildatum, engine, lines=lines, energy_fallback=True
+                )
                 prints = fingerprints(frames)
                 scored.scores = scored.scores.join(
                     prints.select("dwelling_id", "input_hash"), on="dwelling_id", how="left"
@@ -290,7 +305,9 @@ def score_portfolio(
                     scored,
                     rejects,
                     inputs=input_rows(frames, prints),
-                    label_fallback=_label_fallback(frames, peildatum, engine),
+                    label_fallback=_label_fallback(
+                        frames, peildatum, engine, scored.energy_fallback
+                    ),
                 )
                 run.dwellings_scored += scored.scores.height
                 summaries.append(scored.scores.select("dwelling_id", "kind", "points", "sector"))

@@ -284,13 +284,21 @@ class ScoredFrames:
 
     ``scores`` follows :data:`SCORES`, ``breakdown`` :data:`BREAKDOWN` and ``lines``
     :data:`LINES` (``lines`` may be ``None`` when the caller asked for no lines).
+    ``energy_fallback`` (optional, the vectorised engine when asked): per dwelling the
+    ``points``, ``max_rent`` and ``sector`` it would get with rubriek 4 from the build-year
+    table instead of its label or index (the ``label_expiry`` view).
     """
 
-    __slots__ = ("scores", "breakdown", "lines")
+    __slots__ = ("scores", "breakdown", "lines", "energy_fallback")
 
     def __init__(
-        self, scores: pl.DataFrame, breakdown: pl.DataFrame, lines: pl.DataFrame | None
+        self,
+        scores: pl.DataFrame,
+        breakdown: pl.DataFrame,
+        lines: pl.DataFrame | None,
+        energy_fallback: pl.DataFrame | None = None,
     ) -> None:
         self.scores = scores
         self.breakdown = breakdown
         self.lines = lines
+        self.energy_fallback = energy_fallback

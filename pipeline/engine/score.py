@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Mapping
@@ -9,7 +10,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from pipeline.engine._num import Q_E4, to_decimal_fast
-from pipeline.engine.registry import KindSpec, RubriekResult, kind_spec
+from pipeline.engine.registry import KindSpec, RubriekResult, empty_lines, kind_spec
 from schemas import output as O
 from schemas.lines import RUBRIEKEN, attach_labels
 
@@ -48,7 +49,12 @@ class _Clock:
 
 
 def score_kind(
-    spec: KindSpec, frames: Mapping[str, pl.DataFrame], peildatum: dt.date, rules, lines: bool
+    spec: KindSpec,
+    frames: Mapping[str, pl.DataFrame],
+    peildatum: dt.date,
+    rules,
+    lines: bool,
+    energy_fallback: bool = False,
 ) -> O.ScoredFrames:
     clock = _Clock()
     ctx = spec.prepare(frames, peildatum, rules)
@@ -75,18 +81,15 @@ def score_kind(
             results[code] = RubriekResult(body.lazy() if lines else res.lines, total.lazy())
         clock.lap("afronding")
 
-    wide = ctx.dwellings.select("dwelling_id", pl.col("dwelling_id").alias("_idx")).collect()
-    for code in spec.codes:
-        wide = wide.join(
-            totals[code].select("dwelling_id", pl.col("q").alias(code)),
-            on="dwelling_id",
-            how="left",
-        )
-    wide = wide.with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in spec.codes).sort("_idx")
-
+    wide = _wide(ctx, spec.codes, totals)
     restore = _restore_ids(ctx.ids)
     scores = spec.finish(ctx, wide, totals)
     scores = restore(scores).select([pl.col(c).cast(t) for c, t in O.SCORES.items()])
+    fallback = None
+    if energy_fallback:
+        fallback = restore(_energy_fallback(spec, ctx, totals)).select(
+            "dwelling_id", "points", "max_rent", "sector"
+        )
     clock.lap("totals")
 
     # one row per dwelling per rubriek, dwelling-major in input order (wide is sorted)
@@ -132,7 +135,65 @@ def score_kind(
             )
         ).select([pl.col(c).cast(t) for c, t in O.LINES.items()])
         clock.lap("lines")
-    return O.ScoredFrames(scores, breakdown, lines_df)
+    return O.ScoredFrames(scores, breakdown, lines_df, fallback)
+
+
+def _wide(ctx, codes, totals: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """One row per dwelling in input order: ``dwelling_id``, ``_idx`` and the quarter
+    points of every rubriek (0 where a rubriek has no row)."""
+    wide = ctx.dwellings.select("dwelling_id", pl.col("dwelling_id").alias("_idx")).collect()
+    for code in codes:
+        wide = wide.join(
+            totals[code].select("dwelling_id", pl.col("q").alias(code)),
+            on="dwelling_id",
+            how="left",
+        )
+    return wide.with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in codes).sort("_idx")
+
+
+#: the rubriek the energy fallback replaces (rubriek 4, Energieprestatie)
+ENERGY = "ENE"
+
+
+def dependants(spec: KindSpec, code: str) -> set[str]:
+    """``code`` and every rubriek that needs it, directly or through another rubriek."""
+    out = {code}
+    grew = True
+    while grew:
+        grew = False
+        for r in spec.rubrieken:
+            if r.code not in out and out.intersection(r.needs):
+                out.add(r.code)
+                grew = True
+    return out
+
+
+def _energy_fallback(spec: KindSpec, ctx, totals: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """The scores with rubriek 4 valued as if the dwelling had neither label nor energy
+    index (the build-year table; Bhw bijlage I, rubriek 4), for the ``label_expiry`` view.
+
+    Only ENE and the rubrieken that depend on it (WOZ's cap and 11.2 minimum, BIJ's care
+    base) are computed again, from the same prepared frames; every other rubriek keeps the
+    total of the main pass. ENE is the only rubriek that reads the label and index fields,
+    so this equals scoring the dwelling again with those fields emptied (the reference
+    does exactly that; ``tests/test_energy_fallback.py`` compares the two).
+    """
+    alt = dataclasses.replace(
+        ctx,
+        dwellings=ctx.dwellings.with_columns(
+            pl.lit("").alias("energy_label"), pl.lit(False).alias("energy_index_existence")
+        ),
+    )
+    redo = dependants(spec, ENERGY)
+    totals2 = {c: t for c, t in totals.items() if c not in redo}
+    for level in spec.levels():
+        todo = [r for r in level if r.code in redo]
+        if not todo:
+            continue
+        deps = {c: RubriekResult(empty_lines(), t.lazy()) for c, t in totals2.items()}
+        plans = [r.compute(alt, {c: deps[c] for c in r.needs}).total for r in todo]
+        totals2.update(zip([r.code for r in todo], pl.collect_all(plans), strict=True))
+    return spec.finish(alt, _wide(alt, spec.codes, totals2), totals2)
 
 
 def _restore_ids(ids: pl.Series):
@@ -169,13 +230,16 @@ def score_frames(
     rules=None,
     *,
     lines: bool = True,
+    energy_fallback: bool = False,
 ) -> O.ScoredFrames:
     """Score every dwelling of ``frames`` (normalised, ``schemas.frames``) on ``peildatum``.
 
     ``rules``: the rule set to use (a ``ZelfstandigRules``, or a mapping kind -> rules);
     default: ``pipeline.rules.rules_for(kind, peildatum)``. Returns frames with exactly the
     columns and dtypes of ``schemas.output`` SCORES / BREAKDOWN / LINES (``lines`` is None
-    when ``lines=False``). Pure: no I/O, no clock.
+    when ``lines=False``). With ``energy_fallback`` also ``energy_fallback``: every
+    dwelling's points, maximum rent and sector with rubriek 4 from the build-year table
+    (see :func:`_energy_fallback`). Pure: no I/O, no clock.
     """
     dw = frames["dwellings"]
     if isinstance(dw, pl.LazyFrame):
@@ -187,7 +251,11 @@ def score_frames(
     parts = []
     for kind in kinds or ["independent"]:
         spec = kind_spec(kind)
-        parts.append(score_kind(spec, frames, peildatum, _rules_for(kind, peildatum, rules), lines))
+        parts.append(
+            score_kind(
+                spec, frames, peildatum, _rules_for(kind, peildatum, rules), lines, energy_fallback
+            )
+        )
     if len(parts) == 1:
         return parts[0]
     # several kinds: scores and breakdown back in input order (lines: order is irrelevant)
@@ -201,4 +269,5 @@ def score_frames(
         in_input_order(pl.concat([p.scores for p in parts])),
         in_input_order(pl.concat([p.breakdown for p in parts])),
         pl.concat([p.lines for p in parts]) if lines else None,
+        pl.concat([p.energy_fallback for p in parts]) if energy_fallback else None,
     )
