@@ -205,6 +205,41 @@ def _woz_cache_state(con) -> str:
 DEFAULT_BATCH_SIZE = 200_000
 
 
+class _Overlap:
+    """Runs each batch's DuckDB append on one background thread while the main thread
+    reads, validates and scores the next batch (DuckDB and polars release the GIL), so
+    both cores work. At most one append is in flight: ``submit`` first waits for the
+    previous one, so memory holds two batches' results at most, and an append's error is
+    raised in the main thread at the next ``submit``/``wait`` (then the run fails and its
+    transaction is rolled back as before)."""
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wws-writer")
+        self._pending = None
+
+    def submit(self, fn, *args, **kwargs) -> None:
+        self.wait()
+        self._pending = self._pool.submit(fn, *args, **kwargs)
+
+    def wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def __enter__(self) -> _Overlap:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        # on an error elsewhere, let an append in flight finish before the rollback
+        try:
+            if exc_type is not None and self._pending is not None:
+                self._pending.exception()
+        finally:
+            self._pool.shutdown(wait=True)
+
+
 def score_portfolio(
     path: str | Path,
     db: str | Path,
@@ -256,6 +291,8 @@ def score_portfolio(
         input_path=str(Path(path).resolve()),
         input_sha256=sha,
     )
+    # the WOZ cache is read on a second connection: the writer thread owns ``con``
+    woz_con = con.cursor()
     kinds = supported_kinds(engine)
     summaries: list[pl.DataFrame] = []
     all_rejects: list[pl.DataFrame] = []
@@ -278,7 +315,7 @@ def score_portfolio(
                     rejects=O.empty(O.REJECTS),
                     message=f"nothing changed since run {same[0][0]}: skipped (--if-changed)",
                 )  # fmt: skip
-        with store.RunWriter(con, run) as writer:
+        with store.RunWriter(con, run) as writer, _Overlap() as overlap:
             for portfolio in itertools.chain([first], batches):
                 frames, unsupported = _unsupported(portfolio.frames, kinds)
                 rejects = pl.concat(
@@ -289,7 +326,7 @@ def score_portfolio(
                 rejected += portfolio.dwellings_rejected + unsupported.height
                 warnings += portfolio.warnings
                 frames = dict(frames)
-                frames["dwellings"] = resolve_woz(con, frames["dwellings"], peildatum)
+                frames["dwellings"] = resolve_woz(woz_con, frames["dwellings"], peildatum)
                 scored = score_frames(
                     frames, peildatum, engine, lines=lines, energy_fallback=True
                 )
@@ -301,7 +338,8 @@ def score_portfolio(
                     on="dwelling_id",
                     how="left",
                 )
-                writer.append(
+                overlap.submit(
+                    writer.append,
                     scored,
                     rejects,
                     inputs=input_rows(frames, prints),
@@ -314,6 +352,7 @@ def score_portfolio(
                 all_rejects.append(rejects)
                 if progress is not None:
                     progress(read, portfolio.input_dwellings or read)
+            overlap.wait()
             rate = rejected / read if read else 0.0
             run.dwellings_read, run.dwellings_rejected = read, rejected
             if max_reject_rate is not None and rate > max_reject_rate:
@@ -340,6 +379,7 @@ def score_portfolio(
             raise exc from None
         raise
     finally:
+        woz_con.close()
         con.close()
     log(
         "run_finished", run_id=run.run_id, status=run.status, dwellings_read=read,

@@ -139,6 +139,33 @@ def _insert_inputs(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame | None) ->
     ).fetchall()
 
 
+def _insert_breakdown(con: duckdb.DuckDBPyConnection, run_id: str, scored: O.ScoredFrames) -> None:
+    """``breakdown`` rows: from the engine's wide form with one ``UNPIVOT`` (13-14 rows per
+    dwelling made inside DuckDB), else from the long frame (the reference)."""
+    if scored.breakdown_wide is None:
+        _insert(con, "breakdown", run_id, scored.breakdown)
+        return
+    from schemas.lines import RUBRIEKEN
+
+    for kind, wide in scored.breakdown_wide:
+        if wide.height == 0:
+            continue
+        names = RUBRIEKEN[kind]
+        codes = ", ".join(f'"{c}"' for c in names)
+        name_of = " ".join(
+            f"WHEN '{c}' THEN '{n.replace(chr(39), chr(39) * 2)}'" for c, n in names.items()
+        )
+        _wws_wide = wide.to_arrow()  # noqa: F841 - read by DuckDB's replacement scan
+        # q is in quarter points: q * 0.25 is exact in DECIMAL (2 decimals at most)
+        con.execute(
+            "INSERT INTO breakdown (run_id, dwelling_id, rubriek, rubriek_name, points) "
+            f"SELECT ?, dwelling_id, rubriek, CASE rubriek {name_of} END, "
+            "CAST(CAST(q AS DECIMAL(18, 0)) * 0.25 AS DECIMAL(9, 2)) "
+            f"FROM (UNPIVOT _wws_wide ON {codes} INTO NAME rubriek VALUE q)",
+            [run_id],
+        ).fetchall()
+
+
 class RunWriter:
     """Writes one run, possibly in many batches, inside a single transaction.
 
@@ -168,7 +195,7 @@ class RunWriter:
         run_id = self.run.run_id
         if scored is not None and self.run.status != "failed":
             _insert(self.con, "scores", run_id, scored.scores)
-            _insert(self.con, "breakdown", run_id, scored.breakdown)
+            _insert_breakdown(self.con, run_id, scored)
             if scored.lines is not None:
                 _insert(self.con, "breakdown_lines", run_id, scored.lines)
             _insert_inputs(self.con, inputs)

@@ -122,3 +122,29 @@ def test_failed_status_run_is_not_latest(tmp_path):
     assert con.execute("SELECT count(*) FROM scores WHERE run_id = 'r2'").fetchall()[0][0] == 0
     assert con.execute("SELECT count(*) FROM rejects WHERE run_id = 'r2'").fetchall()[0][0] == 1
     con.close()
+
+
+def test_breakdown_from_the_wide_form_equals_the_long_frame(tmp_path):
+    """The engine hands the store one row per dwelling (``breakdown_wide``) and DuckDB
+    unpivots it; the rows must be exactly those of the long ``breakdown`` frame, for both
+    kinds of dwelling (a mixed batch of the sample)."""
+    from pipeline.engine import score_frames as engine
+    from pipeline.validate import load_portfolio
+    from tests.paths import REPO
+
+    frames = load_portfolio(REPO / "data/sample", PEILDATUM).frames
+    wide = engine(frames, PEILDATUM, lines=False)
+    assert {k for k, _ in wide.breakdown_wide} == {"independent", "non_independent"}
+    long = engine(frames, PEILDATUM, lines=False)
+    long.breakdown = long.breakdown  # materialised: the setter drops the wide form
+    assert long.breakdown_wide is None
+    tables = []
+    for name, scored in (("wide", wide), ("long", long)):
+        con = store.connect(tmp_path / f"{name}.duckdb")
+        store.write_run(con, _run("r1"), scored, _rejects())
+        tables.append(
+            con.execute("SELECT * FROM breakdown ORDER BY dwelling_id, rubriek").fetchall()
+        )
+        con.close()
+    assert len(tables[0]) == frames["dwellings"].height * 13 + 22  # 22 non-independent: 14
+    assert tables[0] == tables[1]

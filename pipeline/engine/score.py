@@ -92,20 +92,11 @@ def score_kind(
         )
     clock.lap("totals")
 
-    # one row per dwelling per rubriek, dwelling-major in input order (wide is sorted)
     codes = list(spec.codes)
-    k = len(codes)
-    long = wide.select("dwelling_id", pl.concat_list(codes).alias("q")).explode("q")
-    pos = pl.int_range(pl.len(), dtype=pl.UInt32) % k
-    names = [_rubriek_name(spec.kind, c) for c in codes]
-    breakdown = restore(
-        long.select(
-            "dwelling_id",
-            pl.lit(pl.Series(codes, dtype=pl.String)).gather(pos).alias("rubriek"),
-            pl.lit(pl.Series(names, dtype=pl.String)).gather(pos).alias("rubriek_name"),
-            to_decimal_fast(long, "q", O.POINTS, 4).alias("points"),
-        )
-    )
+    breakdown_wide = restore(wide.select("dwelling_id", *codes))
+
+    def breakdown() -> pl.DataFrame:
+        return breakdown_long(spec.kind, breakdown_wide)
 
     clock.lap("breakdown")
     lines_df = None
@@ -135,7 +126,26 @@ def score_kind(
             )
         ).select([pl.col(c).cast(t) for c, t in O.LINES.items()])
         clock.lap("lines")
-    return O.ScoredFrames(scores, breakdown, lines_df, fallback)
+    return O.ScoredFrames(
+        scores, breakdown, lines_df, fallback, breakdown_wide=[(spec.kind, breakdown_wide)]
+    )
+
+
+def breakdown_long(kind: str, wide: pl.DataFrame) -> pl.DataFrame:
+    """The ``breakdown`` frame of one kind from its wide form (``dwelling_id`` and quarter
+    points per rubriek code): one row per dwelling per rubriek, dwelling-major, in the
+    order of ``wide`` and of the law's rubrieken."""
+    codes = list(RUBRIEKEN[kind])
+    k = len(codes)
+    long = wide.select("dwelling_id", pl.concat_list(codes).alias("q")).explode("q")
+    pos = pl.int_range(pl.len(), dtype=pl.UInt32) % k
+    names = [_rubriek_name(kind, c) for c in codes]
+    return long.select(
+        "dwelling_id",
+        pl.lit(pl.Series(codes, dtype=pl.String)).gather(pos).alias("rubriek"),
+        pl.lit(pl.Series(names, dtype=pl.String)).gather(pos).alias("rubriek_name"),
+        to_decimal_fast(long, "q", O.POINTS, 4).alias("points"),
+    )
 
 
 def _wide(ctx, codes, totals: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
@@ -267,7 +277,8 @@ def score_frames(
 
     return O.ScoredFrames(
         in_input_order(pl.concat([p.scores for p in parts])),
-        in_input_order(pl.concat([p.breakdown for p in parts])),
+        lambda: in_input_order(pl.concat([p.breakdown for p in parts])),
         pl.concat([p.lines for p in parts]) if lines else None,
         pl.concat([p.energy_fallback for p in parts]) if energy_fallback else None,
+        breakdown_wide=[w for p in parts for w in p.breakdown_wide or []],
     )
