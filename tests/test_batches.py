@@ -83,3 +83,42 @@ def test_progress_log_lines_when_not_on_a_terminal():
     assert [e for e, _ in events] == ["progress", "progress"]
     assert events[0][1]["done"] == 50 and events[0][1]["total"] == 200
     assert events[1][1]["eta_seconds"] == 0
+
+
+def test_a_failing_append_on_the_writer_thread_fails_the_whole_run(
+    tmp_path, parquet_sample, monkeypatch
+):
+    """Batches are appended on a background thread (``pipeline.run._Overlap``); an error
+    there (here: the disk fills while the third batch is written) must fail the run in the
+    main thread, roll back every batch already appended, record a failed run and leave
+    the earlier run as the latest."""
+    from pipeline import store
+
+    db = tmp_path / "w.duckdb"
+    first = score_portfolio(parquet_sample, db, PEILDATUM, batch_size=20)
+    assert first.status == "succeeded"
+    before = _tables(db)
+
+    real_insert, calls = store._insert, []
+
+    def failing_insert(con, table, run_id, frame):
+        if table == "scores":
+            calls.append(run_id)
+            if len(calls) == 3:
+                raise OSError("No space left on device")
+        real_insert(con, table, run_id, frame)
+
+    monkeypatch.setattr(store, "_insert", failing_insert)
+    with pytest.raises(OSError, match="No space left"):
+        score_portfolio(parquet_sample, db, PEILDATUM, batch_size=20)
+    assert len(calls) == 3
+    after = _tables(db)
+    assert {k: v for k, v in after.items() if k != "runs"} == {
+        k: v for k, v in before.items() if k != "runs"
+    }
+    assert after["runs"][0] == before["runs"][0]
+    assert [r[3] for r in after["runs"]] == ["succeeded", "failed"]
+    con = duckdb.connect(str(db), read_only=True)
+    latest = con.execute("SELECT run_id FROM latest_run").fetchall()[0][0]
+    con.close()
+    assert latest == first.run_id
