@@ -338,41 +338,104 @@ def _read_csv_slow(path: Path, data: bytes, sep: str, cols: list[str], id_at: in
 
 
 PARTITION_SEED = 8_200_000
+_PART = "__part"
 
 
 def partition_of(ids: pl.Expr, parts: int) -> pl.Expr:
     """The batch a dwelling belongs to: a hash of its trimmed id modulo ``parts``. Every
-    row of a dwelling, in every table, lands in the same batch (a missing id in batch 0)."""
+    row of a dwelling, in every table, lands in the same batch (a missing id too: polars
+    hashes null to a fixed value)."""
     key = ids.cast(pl.String).str.strip_chars()
     return (key.hash(PARTITION_SEED) % parts).fill_null(0)
 
 
-def read_parquet(
-    table: str, path: Path, warnings: list[str], partition: tuple[int, int] | None = None
-) -> RawTable:
-    """A Parquet table; with ``partition=(i, k)`` only the rows of batch ``i`` of ``k``,
-    scanned lazily so that memory holds one batch, with row numbers of the whole file."""
+def _scan_parquet(path: Path) -> tuple[pl.LazyFrame, list[str]]:
     try:
-        if partition is None:
-            df = pl.read_parquet(path)
-            columns = df.columns
-        else:
-            scan = pl.scan_parquet(path)
-            columns = scan.collect_schema().names()
+        scan = pl.scan_parquet(path)
+        return scan, scan.collect_schema().names()
     except Exception as e:  # noqa: BLE001 - any failure means "not a readable Parquet file"
         raise UnreadableInput(f"{path.name}: not a readable Parquet file ({e})") from e
+
+
+def _id_column(columns: list[str], names: list[str | None]) -> str | None:
+    """The file's header read as ``dwelling_id`` (``names``: its canonical names), if any."""
+    return columns[names.index("dwelling_id")] if "dwelling_id" in names else None
+
+
+def _numbered(scan: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
+    """The file's columns as they are, then ``ROW``: the row number in the whole file."""
+    return scan.with_row_index(ROW, offset=1).select(*columns, ROW)
+
+
+def split_parquet(folder: Path, parts: int, out: Path) -> dict[str, Path]:
+    """Split every Parquet table of ``folder`` that has a ``dwelling_id`` column once,
+    streaming, into the ``parts`` batches of :func:`partition_of`, so that batch ``i``
+    reads only its own rows instead of scanning the whole file again.
+
+    Rows of batch ``i`` go to ``out/<table>/__part=<i>/`` (polars' partitioned sink, file
+    order kept): every column of the file, same names and types, plus ``ROW``. A batch
+    without rows gets no directory. Needs about 1.3 times the input's size on disk.
+    Returns the split directory of each table split; a table without ``dwelling_id`` is
+    not split (all its rows belong to batch 0, read from the file as before).
+    """
+    files, _ = table_files(folder)
+    split: dict[str, Path] = {}
+    for table, path in files.items():
+        if path.suffix.lower() != ".parquet":
+            continue
+        scan, columns = _scan_parquet(path)
+        id_col = _id_column(columns, _canonical_names(table, path.name, columns)[0])
+        if id_col is None:
+            continue
+        key = {_PART: partition_of(pl.col(id_col), parts)}
+        target = pl.PartitionBy(
+            out / table, key=key, include_key=False, approximate_bytes_per_file=None
+        )
+        try:
+            _numbered(scan, columns).sink_parquet(target, mkdir=True)
+        except Exception as e:  # noqa: BLE001
+            raise UnreadableInput(f"{path.name}: not a readable Parquet file ({e})") from e
+        split[table] = out / table
+    return split
+
+
+def read_parquet(
+    table: str,
+    path: Path,
+    warnings: list[str],
+    partition: tuple[int, int] | None = None,
+    split: Path | None = None,
+) -> RawTable:
+    """A Parquet table; with ``partition=(i, k)`` only the rows of batch ``i`` of ``k``,
+    with row numbers of the whole file: read from its own file under ``split`` (see
+    :func:`split_parquet`), else filtered out of a lazy scan of the whole file (memory
+    holds one batch, but every batch scans the whole file)."""
+    if partition is None:
+        try:
+            df = pl.read_parquet(path)
+        except Exception as e:  # noqa: BLE001
+            raise UnreadableInput(f"{path.name}: not a readable Parquet file ({e})") from e
+        names, unknown = _canonical_names(table, path.name, df.columns)
+        return _finish(table, path, df, names, unknown, warnings, is_text=False)
+    scan, columns = _scan_parquet(path)
     names, unknown = _canonical_names(table, path.name, columns)
-    if partition is not None:
-        i, k = partition
-        id_col = columns[names.index("dwelling_id")] if "dwelling_id" in names else None
-        scan = scan.with_row_index(ROW, offset=1).select([*columns, ROW])
-        if id_col is not None:
-            scan = scan.filter(partition_of(pl.col(id_col), k) == i)
-        elif i != 0:  # no dwelling_id column: validation rejects the rows, once
-            scan = scan.head(0)
-        df = scan.collect()
-        if i != 0:
-            warnings = []  # unknown columns are listed once, by batch 0
+    i, k = partition
+    id_col = _id_column(columns, names)
+    scan = _numbered(scan, columns)
+    part = split / f"{_PART}={i}" if split is not None else None
+    try:
+        if part is not None and part.is_dir():
+            df = pl.read_parquet(part, hive_partitioning=False)
+        elif part is not None:  # no rows in this batch
+            df = scan.head(0).collect()
+        elif id_col is not None:
+            df = scan.filter(partition_of(pl.col(id_col), k) == i).collect()
+        else:  # no dwelling_id column: validation rejects the rows, once
+            df = scan.collect() if i == 0 else scan.head(0).collect()
+    except Exception as e:  # noqa: BLE001
+        raise UnreadableInput(f"{path.name}: not a readable Parquet file ({e})") from e
+    if i != 0:
+        warnings = []  # unknown columns are listed once, by batch 0
     return _finish(table, path, df, names, unknown, warnings, is_text=False)
 
 
@@ -393,11 +456,13 @@ def read_tables(
     folder: Path,
     partition: tuple[int, int] | None = None,
     csv_cache: dict[str, RawTable] | None = None,
+    split: dict[str, Path] | None = None,
 ) -> tuple[dict[str, RawTable], list[str]]:
     """Shape 1: every table present in ``folder``, dwellings first.
 
     With ``partition=(i, k)``: only batch ``i`` of ``k`` (see :func:`partition_of`).
-    Parquet files are scanned lazily per batch; a CSV file is read whole once (kept in
+    A Parquet file is read from its split files if ``split`` (from :func:`split_parquet`)
+    has it, else scanned lazily per batch; a CSV file is read whole once (kept in
     ``csv_cache``) and split in memory.
     """
     files, warnings = table_files(folder)
@@ -417,7 +482,7 @@ def read_tables(
                     csv_cache[table] = raw
             tables[table] = raw if partition is None else partition_table(raw, partition)
         else:
-            tables[table] = read_parquet(table, p, warnings, partition)
+            tables[table] = read_parquet(table, p, warnings, partition, (split or {}).get(table))
     return tables, warnings
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ from pipeline.ingest import (
     portfolio_kind,
     read_jsonl,
     read_tables,
+    split_parquet,
+    table_files,
 )
 from pipeline.reshape import to_frames
 from schemas import frames as F
@@ -130,14 +133,33 @@ class Portfolio:
         return self.dwellings_read - self.dwellings_valid
 
 
+#: From this many batches on, the Parquet tables are split once into one file per batch
+#: (:func:`pipeline.ingest.split_parquet`) instead of every batch scanning every file.
+#: The split costs about as much as 6 scans. ``for b in iter_portfolio(...): pass``, 2
+#: shared cores, best of 2, split / scans: 1M dwellings in 5 batches 6.2 / 6.0 s, in 6
+#: 6.6 / 6.5 s, in 8 6.9 / 7.4 s (CPU 10.0 / 11.3 s); 4M in 20 batches 25.7 / 46.3 s
+#: (CPU 40 / 77 s, peak RSS 1.3 / 2.2 GiB).
+PRESPLIT_MIN_BATCHES = 6
+
+
 def iter_portfolio(
-    path: str | Path, peildatum: dt.date, batch_size: int | None = None
+    path: str | Path,
+    peildatum: dt.date,
+    batch_size: int | None = None,
+    *,
+    workdir: str | Path | None = None,
 ) -> Iterator[Portfolio]:
     """The portfolio in batches of about ``batch_size`` dwellings (every row of a dwelling
     in the same batch), so memory holds one batch of a large Parquet portfolio. Each
     batch is validated on its own; checks that span dwellings (duplicate ids, unknown ids
     in block tables) hold because a dwelling id always falls in one batch. A JSON Lines
     file, or a portfolio no larger than ``batch_size``, comes as one batch.
+
+    With :data:`PRESPLIT_MIN_BATCHES` batches or more, the Parquet tables are first split
+    into one file per batch in a temporary directory ``wws-split-*`` under ``workdir``
+    (None: the system's temporary directory), about 1.3 times the input's size on disk. It is
+    removed when the iteration ends, stops early (the generator is closed or collected)
+    or fails.
     """
     path = Path(path)
     if batch_size is None or portfolio_kind(path) != "tables":
@@ -148,11 +170,26 @@ def iter_portfolio(
     if parts == 1:
         yield load_portfolio(path, peildatum)
         return
-    cache: dict = {}
-    for i in range(parts):
-        batch = load_portfolio(path, peildatum, partition=(i, parts), _csv_cache=cache)
-        batch.input_dwellings = n
-        yield batch
+    files, _ = table_files(path)
+    presplit = parts >= PRESPLIT_MIN_BATCHES and any(
+        p.suffix.lower() == ".parquet" for p in files.values()
+    )
+    tmp = None
+    try:
+        split = None
+        if presplit:
+            tmp = tempfile.TemporaryDirectory(prefix="wws-split-", dir=workdir)
+            split = split_parquet(path, parts, Path(tmp.name))
+        cache: dict = {}
+        for i in range(parts):
+            batch = load_portfolio(
+                path, peildatum, partition=(i, parts), _csv_cache=cache, _split=split
+            )
+            batch.input_dwellings = n
+            yield batch
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
 
 
 def load_portfolio(
@@ -160,6 +197,7 @@ def load_portfolio(
     peildatum: dt.date,
     partition: tuple[int, int] | None = None,
     _csv_cache: dict | None = None,
+    _split: dict[str, Path] | None = None,
 ) -> Portfolio:
     """Read, validate and normalise a portfolio (folder of tables or JSON Lines file);
     with ``partition=(i, k)`` only batch ``i`` of ``k`` (see :func:`iter_portfolio`).
@@ -168,7 +206,7 @@ def load_portfolio(
     """
     path = Path(path)
     if portfolio_kind(path) == "tables":
-        tables, warnings = read_tables(path, partition, _csv_cache)
+        tables, warnings = read_tables(path, partition, _csv_cache, _split)
         typed, rejects = _from_tables(tables)
         dwellings_read = tables["dwellings"].frame.height + len(tables["dwellings"].ragged)
     else:
