@@ -275,7 +275,12 @@ def score_portfolio(
     except (UnreadableInput, OSError) as exc:
         raise ExitError(2, getattr(exc, "message", str(exc))) from exc
     rules = rules_label(peildatum)
-    batches = iter_portfolio(Path(path), peildatum, batch_size)
+    # a large Parquet portfolio is split once into per-batch files next to the database
+    # (the operator chose that disk for data; about 1.3x the input, removed afterwards)
+    db_dir = Path(db).resolve().parent
+    batches = iter_portfolio(
+        Path(path), peildatum, batch_size, workdir=db_dir if db_dir.is_dir() else None
+    )
     try:
         first = next(batches)  # reads (and validates) the first batch: unreadable -> exit 2
     except UnreadableInput as exc:
@@ -379,6 +384,7 @@ def score_portfolio(
             raise exc from None
         raise
     finally:
+        batches.close()  # removes the per-batch split files, also after an early return
         woz_con.close()
         con.close()
     log(

@@ -5,6 +5,7 @@ batch) and CSV (split in memory)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -122,3 +123,39 @@ def test_a_failing_append_on_the_writer_thread_fails_the_whole_run(
     latest = con.execute("SELECT run_id FROM latest_run").fetchall()[0][0]
     con.close()
     assert latest == first.run_id
+
+
+def test_split_files_live_next_to_the_database_and_are_removed(
+    tmp_path, parquet_sample, monkeypatch
+):
+    """With many batches the Parquet tables are split once into per-batch files in the
+    database's folder (``iter_portfolio(workdir=...)``); the run gives the same tables as
+    an unsplit run and leaves no split folder behind."""
+    import pipeline.validate as validate
+
+    seen = []
+    real = validate.iter_portfolio
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("workdir"))
+        return real(*args, **kwargs)
+
+    splits = []
+    real_split = validate.split_parquet
+
+    def split_spy(folder, parts, out):
+        splits.append(Path(out).parent)
+        return real_split(folder, parts, out)
+
+    monkeypatch.setattr(validate, "iter_portfolio", spy)
+    monkeypatch.setattr(validate, "split_parquet", split_spy)
+    monkeypatch.setattr(validate, "PRESPLIT_MIN_BATCHES", 10**9)
+    score_portfolio(parquet_sample, tmp_path / "plain.duckdb", PEILDATUM, batch_size=20)
+    monkeypatch.setattr(validate, "PRESPLIT_MIN_BATCHES", 2)
+    out = tmp_path / "out"
+    out.mkdir()
+    score_portfolio(parquet_sample, out / "split.duckdb", PEILDATUM, batch_size=20)
+    assert seen[-1] == out and splits == [out]  # split once, in the database's folder
+    assert sorted(p.name for p in out.iterdir()) == ["split.duckdb"]
+    plain, split = _tables(tmp_path / "plain.duckdb"), _tables(out / "split.duckdb")
+    assert plain == split
