@@ -61,6 +61,7 @@ def score_kind(
     clock.lap("prepare")
     results: dict[str, RubriekResult] = {}
     collected_lines: list[pl.DataFrame] = []
+    afronding: list[pl.LazyFrame] = []  # collected together, in parallel, at the end
     totals: dict[str, pl.DataFrame] = {}
     for level in spec.levels():
         pending = {r.code: r.compute(ctx, {c: results[c] for c in r.needs}) for r in level}
@@ -77,7 +78,8 @@ def score_kind(
             totals[code] = total
             body = out[i * step + 1] if lines else None
             if lines:
-                collected_lines += [body, _afronding(code, body, total)]
+                collected_lines.append(body)
+                afronding.append(_afronding(code, body.lazy(), total.lazy()))
             results[code] = RubriekResult(body.lazy() if lines else res.lines, total.lazy())
         clock.lap("afronding")
 
@@ -101,6 +103,7 @@ def score_kind(
     clock.lap("breakdown")
     lines_df = None
     if lines:
+        collected_lines += pl.collect_all(afronding)
         body = pl.concat(collected_lines, how="vertical").with_columns(
             pl.col("line").cast(pl.Categorical)  # hash each id once: dedupe and join on codes
         )
@@ -215,7 +218,7 @@ def _restore_ids(ids: pl.Series):
     return restore
 
 
-def _afronding(code: str, body: pl.DataFrame, total: pl.DataFrame) -> pl.DataFrame:
+def _afronding(code: str, body: pl.LazyFrame, total: pl.LazyFrame) -> pl.LazyFrame:
     """Add ``<code>.afronding`` = rubriek points - Σ other lines, where non-zero."""
     sums = body.group_by("dwelling_id").agg(pl.col("points_e4").sum().alias("s"))
     diff = (
