@@ -122,10 +122,13 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, run_id: str, frame: pl.D
     # unregistered inside the open transaction stays in DuckDB's catalog (MVCC) until COMMIT
     # and pins its Arrow data, so a run of many batches held every batch in memory
     # (measured: 1M dwellings with lines 6.9 GiB instead of 1.8 GiB; docs/bench.md).
-    _wws_frame = frame.with_columns(pl.lit(run_id).alias("run_id")).to_arrow()  # noqa: F841
-    cols = ", ".join(f'"{c}"' for c in ["run_id", *frame.columns])
+    # run_id is a query parameter, not a column of millions of equal strings to convert
+    _wws_frame = frame.to_arrow()  # noqa: F841
+    cols = ", ".join(f'"{c}"' for c in frame.columns)
     # executed here, not via exec_sql: the replacement scan looks in the calling frame
-    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _wws_frame").fetchall()
+    con.execute(
+        f"INSERT INTO {table} (run_id, {cols}) SELECT ?, {cols} FROM _wws_frame", [run_id]
+    ).fetchall()
 
 
 def _insert_inputs(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame | None) -> None:
