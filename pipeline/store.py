@@ -115,6 +115,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     exec_sql(con, O.changes_sql())
 
 
+def _arrow(frame: pl.DataFrame):
+    """The frame as Arrow without copying: polars' string views are exported as Arrow
+    ``string_view`` (which DuckDB reads) instead of being copied into ``large_string``."""
+    return frame.to_arrow(compat_level=pl.CompatLevel.newest())
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, run_id: str, frame: pl.DataFrame) -> None:
     if frame is None or frame.height == 0:
         return
@@ -123,7 +129,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, run_id: str, frame: pl.D
     # and pins its Arrow data, so a run of many batches held every batch in memory
     # (measured: 1M dwellings with lines 6.9 GiB instead of 1.8 GiB; docs/bench.md).
     # run_id is a query parameter, not a column of millions of equal strings to convert
-    _wws_frame = frame.to_arrow()  # noqa: F841
+    _wws_frame = _arrow(frame)  # noqa: F841
     cols = ", ".join(f'"{c}"' for c in frame.columns)
     # executed here, not via exec_sql: the replacement scan looks in the calling frame
     con.execute(
@@ -134,7 +140,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, run_id: str, frame: pl.D
 def _insert_inputs(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame | None) -> None:
     if rows is None or rows.height == 0:
         return
-    _wws_inputs = rows.to_arrow()  # noqa: F841 - read by DuckDB's replacement scan
+    _wws_inputs = _arrow(rows)  # noqa: F841 - read by DuckDB's replacement scan
     cols = ", ".join(f'"{c}"' for c in rows.columns)
     con.execute(
         f"INSERT INTO dwelling_inputs ({cols}) SELECT {cols} FROM _wws_inputs "
@@ -158,7 +164,7 @@ def _insert_breakdown(con: duckdb.DuckDBPyConnection, run_id: str, scored: O.Sco
         name_of = " ".join(
             f"WHEN '{c}' THEN '{n.replace(chr(39), chr(39) * 2)}'" for c, n in names.items()
         )
-        _wws_wide = wide.to_arrow()  # noqa: F841 - read by DuckDB's replacement scan
+        _wws_wide = _arrow(wide)  # noqa: F841 - read by DuckDB's replacement scan
         # q is in quarter points: q * 0.25 is exact in DECIMAL (2 decimals at most)
         con.execute(
             "INSERT INTO breakdown (run_id, dwelling_id, rubriek, rubriek_name, points) "
