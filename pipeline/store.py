@@ -205,8 +205,8 @@ class RunWriter:
         if scored is not None and self.run.status != "failed":
             _insert(self.con, "scores", run_id, scored.scores)
             _insert_breakdown(self.con, run_id, scored)
-            if scored.lines is not None:
-                _insert(self.con, "breakdown_lines", run_id, scored.lines)
+            if scored.lines_for_store is not None:
+                _insert(self.con, "breakdown_lines", run_id, scored.lines_for_store)
             _insert_inputs(self.con, inputs)
             _insert(self.con, "label_fallback", run_id, label_fallback)
         _insert(self.con, "rejects", run_id, rejects)

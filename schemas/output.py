@@ -296,7 +296,7 @@ class ScoredFrames:
     through Arrow (``pipeline.store``).
     """
 
-    __slots__ = ("scores", "_breakdown", "lines", "energy_fallback", "breakdown_wide")
+    __slots__ = ("scores", "_breakdown", "_lines", "energy_fallback", "breakdown_wide")
 
     def __init__(
         self,
@@ -309,7 +309,7 @@ class ScoredFrames:
     ) -> None:
         self.scores = scores
         self._breakdown = breakdown
-        self.lines = lines
+        self._lines = lines
         self.energy_fallback = energy_fallback
         self.breakdown_wide = breakdown_wide
 
@@ -318,6 +318,24 @@ class ScoredFrames:
         if callable(self._breakdown):
             self._breakdown = self._breakdown()
         return self._breakdown
+
+    @property
+    def lines(self) -> pl.DataFrame | None:
+        """The lines with exactly the :data:`LINES` dtypes (a scorer may hand them over with
+        categorical text columns: :attr:`lines_for_store`)."""
+        if self._lines is not None and self._lines.schema != pl.Schema(LINES):
+            self._lines = self._lines.select(pl.col(c).cast(t) for c, t in LINES.items())
+        return self._lines
+
+    @lines.setter
+    def lines(self, frame: pl.DataFrame | None) -> None:
+        self._lines = frame
+
+    @property
+    def lines_for_store(self) -> pl.DataFrame | None:
+        """The lines as the scorer made them (text columns possibly categorical, which
+        DuckDB reads as dictionary-encoded VARCHAR without converting every row)."""
+        return self._lines
 
     @breakdown.setter
     def breakdown(self, frame: pl.DataFrame) -> None:

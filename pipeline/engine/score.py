@@ -116,18 +116,20 @@ def score_kind(
                 pl.lit(None, dtype=O.QUANTITY).alias("quantity"),
                 pl.lit(None, dtype=O.LINE_POINTS).alias("points"),
             )
-        ).select(pl.col("line").cast(pl.Categorical), "label", "unit")
+        ).select(pl.col(c).cast(pl.Categorical) for c in ("line", "label", "unit"))
+        # line, label and unit stay categorical (dictionary-encoded for DuckDB); the
+        # ``lines`` frame callers read has them as strings (``ScoredFrames.lines``)
         lines_df = restore(
             body.join(labels, on="line", how="left").select(
                 "dwelling_id",
                 "rubriek",
-                pl.col("line").cast(pl.String),
+                "line",
                 "label",
                 to_decimal_fast(body, "quantity_e4", O.QUANTITY).alias("quantity"),
                 "unit",
                 to_decimal_fast(body, "points_e4", O.LINE_POINTS).alias("points"),
             )
-        ).select([pl.col(c).cast(t) for c, t in O.LINES.items()])
+        )
         clock.lap("lines")
     return O.ScoredFrames(
         scores, breakdown, lines_df, fallback, breakdown_wide=[(spec.kind, breakdown_wide)]
@@ -281,7 +283,7 @@ def score_frames(
     return O.ScoredFrames(
         in_input_order(pl.concat([p.scores for p in parts])),
         lambda: in_input_order(pl.concat([p.breakdown for p in parts])),
-        pl.concat([p.lines for p in parts]) if lines else None,
+        pl.concat([p.lines_for_store for p in parts]) if lines else None,
         pl.concat([p.energy_fallback for p in parts]) if energy_fallback else None,
         breakdown_wide=[w for p in parts for w in p.breakdown_wide or []],
     )
