@@ -394,7 +394,11 @@ def split_parquet(folder: Path, parts: int, out: Path) -> dict[str, Path]:
         try:
             _numbered(scan, columns).sink_parquet(target, mkdir=True)
         except Exception as e:  # noqa: BLE001
-            raise UnreadableInput(f"{path.name}: not a readable Parquet file ({e})") from e
+            raise UnreadableInput(
+                f"{path.name}: not a readable Parquet file, or its per-batch split could not "
+                f"be written under {out.parent} (free disk space there: about 1.3x the "
+                f"input is needed) ({e})"
+            ) from e
         split[table] = out / table
     return split
 
