@@ -332,9 +332,7 @@ def score_portfolio(
                 warnings += portfolio.warnings
                 frames = dict(frames)
                 frames["dwellings"] = resolve_woz(woz_con, frames["dwellings"], peildatum)
-                scored = score_frames(
-                    frames, peildatum, engine, lines=lines, energy_fallback=True
-                )
+                scored = score_frames(frames, peildatum, engine, lines=lines, energy_fallback=True)
                 prints = fingerprints(frames)
                 scored.scores = scored.scores.join(
                     prints.select("dwelling_id", "input_hash"), on="dwelling_id", how="left"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
@@ -22,19 +22,10 @@ from pipeline.engine.score import dependants
 from pipeline.reference import score_frames as reference
 from pipeline.reshape import to_frames
 from tests.strategies import peildata, portfolios
-from tests.test_equivalence import EXAMPLES
+from tests.test_equivalence import EXAMPLES, _settings
 from tests.test_onzelfstandig_equivalence import n_portfolios
 
 COLUMNS = ["dwelling_id", "points", "max_rent", "sector"]
-
-
-def _settings(n: int) -> settings:
-    return settings(
-        max_examples=n,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
 
 
 def _without_energy(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
