@@ -699,8 +699,9 @@ def _check_and_normalise(
         if b not in typed:
             continue
         t = typed[b]
-        t.frame = _with_positions(t.frame)
-        rejects.extend(_unknown_id_rejects(t, dw))
+        ids = _run_ids(t.frame)
+        t.frame = _with_positions(t.frame, ids)
+        rejects.extend(_unknown_id_rejects(t, dw, ids))
         rejects.extend(_duplicate_space_rejects(t))
     found = [*earlier, *rejects]
     bad = (
@@ -1015,11 +1016,21 @@ def _corop_rejects(dw: _Typed) -> list[pl.DataFrame]:
     return [_piece(dw, idx, "corop_region", "enum", dt.date.min)]
 
 
-def _with_positions(f: pl.DataFrame) -> pl.DataFrame:
-    """``position`` (1-based, input order within the dwelling's block) and ``space_ref``."""
-    run = pl.col("dwelling_id").rle_id()
-    runs, ids = f.select((run.max() + 1).alias("r"), pl.col("dwelling_id").n_unique()).row(0)
-    if runs == ids:  # every dwelling's rows are contiguous (the usual export): no group-by
+def _run_ids(f: pl.DataFrame) -> pl.Series:
+    """``dwelling_id`` at the first row of each run of equal ids (null a value too): every
+    id of ``f`` is among them, each as often as its rows form separate runs."""
+    d = pl.col("dwelling_id")
+    return f.select(d.filter(d.ne_missing(d.shift(1)) | (pl.int_range(pl.len()) == 0)))[
+        "dwelling_id"
+    ]
+
+
+def _with_positions(f: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
+    """``position`` (1-based, input order within the dwelling's block) and ``space_ref``;
+    ``ids``: :func:`_run_ids` of ``f``."""
+    # the rows of every dwelling are contiguous (the usual export) iff no id starts two runs
+    if ids.n_unique() == len(ids):  # no group-by needed
+        run = pl.col("dwelling_id").rle_id()
         idx = pl.int_range(pl.len(), dtype=_I)
         start = pl.when((run != run.shift(1)).fill_null(True)).then(idx).forward_fill()
         pos = idx - start + 1
@@ -1035,8 +1046,11 @@ def _with_positions(f: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _unknown_id_rejects(t: _Typed, dw: _Typed) -> list[pl.DataFrame]:
+def _unknown_id_rejects(t: _Typed, dw: _Typed, ids: pl.Series) -> list[pl.DataFrame]:
+    """``ids``: :func:`_run_ids` of ``t.frame`` (every id of the table, fewer rows)."""
     known = pl.concat([dw.frame["dwelling_id"].drop_nulls(), pl.Series(dw.unsplit_ids, dtype=_S)])
+    if ids.drop_nulls().is_in(known.implode()).all():  # the usual case: every id known
+        return []
     idx = t.frame.with_row_index("index").filter(
         pl.col("dwelling_id").is_not_null() & ~pl.col("dwelling_id").is_in(known.implode())
     )["index"]
@@ -1044,10 +1058,17 @@ def _unknown_id_rejects(t: _Typed, dw: _Typed) -> list[pl.DataFrame]:
 
 
 def _duplicate_space_rejects(t: _Typed) -> list[pl.DataFrame]:
+    # a dwelling whose rows have no space_id has the distinct references 1, 2, ...
+    # (positions): only the rows of dwellings with some space_id can repeat a reference
+    if t.frame["space_id"].null_count() == t.frame.height:
+        return []
+    with_id = t.frame.filter(pl.col("space_id").is_not_null())["dwelling_id"].drop_nulls()
     key = pl.struct("dwelling_id", "space_ref")
     # a hash is cheap on a million rows; the (rare) candidates are then compared exactly
-    candidates = t.frame.with_row_index("index").filter(
-        pl.col("dwelling_id").is_not_null() & key.hash().is_duplicated()
+    candidates = (
+        t.frame.with_row_index("index")
+        .filter(pl.col("dwelling_id").is_in(with_id.unique().implode()))
+        .filter(key.hash().is_duplicated())
     )
     idx = candidates.filter(pl.len().over("dwelling_id", "space_ref") > 1)["index"]
     if not len(idx):
