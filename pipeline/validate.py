@@ -695,13 +695,17 @@ def _check_and_normalise(
         rejects.extend(_pandera_rejects(t, schemas[name], peildatum))
     dw = typed["dwellings"]
     rejects.extend(_corop_rejects(dw))
-    for b in BLOCKS:
-        if b not in typed:
-            continue
+    blocks = [b for b in BLOCKS if b in typed]
+    run_ids = {b: _run_ids(typed[b].frame) for b in blocks}
+    known = pl.concat([dw.frame["dwelling_id"].drop_nulls(), pl.Series(dw.unsplit_ids, dtype=_S)])
+    # the usual case, every id of every block table known, in one look-up
+    all_ids = pl.concat([known[:0], *run_ids.values()])
+    all_known = all_ids.drop_nulls().is_in(known.implode()).all()
+    for b in blocks:
         t = typed[b]
-        ids = _run_ids(t.frame)
-        t.frame = _with_positions(t.frame, ids)
-        rejects.extend(_unknown_id_rejects(t, dw, ids))
+        t.frame = _with_positions(t.frame, run_ids[b])
+        if not all_known:
+            rejects.extend(_unknown_id_rejects(t, known))
         rejects.extend(_duplicate_space_rejects(t))
     found = [*earlier, *rejects]
     bad = (
@@ -1018,7 +1022,8 @@ def _corop_rejects(dw: _Typed) -> list[pl.DataFrame]:
 
 def _run_ids(f: pl.DataFrame) -> pl.Series:
     """``dwelling_id`` at the first row of each run of equal ids (null a value too): every
-    id of ``f`` is among them, each as often as its rows form separate runs."""
+    id of ``f`` is among them, each as often as its rows form separate runs (so once
+    each when every dwelling's rows are contiguous), in a fraction of the rows."""
     d = pl.col("dwelling_id")
     return f.select(d.filter(d.ne_missing(d.shift(1)) | (pl.int_range(pl.len()) == 0)))[
         "dwelling_id"
@@ -1046,11 +1051,8 @@ def _with_positions(f: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
     )
 
 
-def _unknown_id_rejects(t: _Typed, dw: _Typed, ids: pl.Series) -> list[pl.DataFrame]:
-    """``ids``: :func:`_run_ids` of ``t.frame`` (every id of the table, fewer rows)."""
-    known = pl.concat([dw.frame["dwelling_id"].drop_nulls(), pl.Series(dw.unsplit_ids, dtype=_S)])
-    if ids.drop_nulls().is_in(known.implode()).all():  # the usual case: every id known
-        return []
+def _unknown_id_rejects(t: _Typed, known: pl.Series) -> list[pl.DataFrame]:
+    """``known``: the ids of the dwellings table (those of unsplit records included)."""
     idx = t.frame.with_row_index("index").filter(
         pl.col("dwelling_id").is_not_null() & ~pl.col("dwelling_id").is_in(known.implode())
     )["index"]
