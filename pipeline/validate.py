@@ -1041,14 +1041,20 @@ def _with_positions(f: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
         pos = idx - start + 1
     else:
         pos = pl.int_range(pl.len(), dtype=_I).over("dwelling_id") + 1
-    return (
-        f.lazy()
-        .with_columns(pos.alias("position"))
-        .with_columns(
-            pl.coalesce(pl.col("space_id"), pl.col("position").cast(_S)).alias("space_ref")
-        )
-        .collect()
-    )
+    f = f.lazy().with_columns(pos.alias("position")).collect()
+    # the position as text: gathered from the few distinct numbers (formatting every row
+    # costs several times more)
+    position = f["position"]
+    top = position.max() if len(position) else 0
+    if top <= _POSITION_TEXTS:
+        text = pl.Series([str(i) for i in range(top + 1)], dtype=_S).gather(position)
+    else:  # pragma: no cover - a dwelling with thousands of rows in one table
+        text = position.cast(_S)
+    return f.with_columns(pl.coalesce(pl.col("space_id"), text).alias("space_ref"))
+
+
+#: up to this position :func:`_with_positions` gathers the text of a position from a table
+_POSITION_TEXTS = 10_000
 
 
 def _unknown_id_rejects(t: _Typed, known: pl.Series) -> list[pl.DataFrame]:
