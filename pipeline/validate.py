@@ -40,6 +40,7 @@ from typing import Any
 
 import pandera.polars as pa
 import polars as pl
+from pandera.api.polars.types import PolarsData
 from pydantic import BaseModel, ValidationError
 
 from pipeline.ingest import (
@@ -694,12 +695,17 @@ def _check_and_normalise(
         rejects.extend(_pandera_rejects(t, schemas[name], peildatum))
     dw = typed["dwellings"]
     rejects.extend(_corop_rejects(dw))
-    for b in BLOCKS:
-        if b not in typed:
-            continue
+    blocks = [b for b in BLOCKS if b in typed]
+    run_ids = {b: _run_ids(typed[b].frame) for b in blocks}
+    known = pl.concat([dw.frame["dwelling_id"].drop_nulls(), pl.Series(dw.unsplit_ids, dtype=_S)])
+    # the usual case, every id of every block table known, in one look-up
+    all_ids = pl.concat([known[:0], *run_ids.values()])
+    all_known = all_ids.drop_nulls().is_in(known.implode()).all()
+    for b in blocks:
         t = typed[b]
-        t.frame = _with_positions(t.frame)
-        rejects.extend(_unknown_id_rejects(t, dw))
+        t.frame = _with_positions(t.frame, run_ids[b])
+        if not all_known:
+            rejects.extend(_unknown_id_rejects(t, known))
         rejects.extend(_duplicate_space_rejects(t))
     found = [*earlier, *rejects]
     bad = (
@@ -740,16 +746,97 @@ def _check_kind(check: str) -> str:
     return check
 
 
+def _builtin_reloaded(check: pa.Check) -> pa.Check:
+    """``check`` with its built-in function looked up again, as ``Check.__call__`` does."""
+    fn_name = getattr(check._check_fn, "__name__", None)
+    if fn_name is not None and check.is_builtin_check(fn_name):
+        check._check_fn = check.get_builtin_check_fn(fn_name)
+    return check
+
+
+def _failing_rows(
+    frame: pl.DataFrame, schema: pa.DataFrameSchema
+) -> tuple[pl.Series, set[str]] | None:
+    """The rows of ``frame`` that fail at least one data check of ``schema`` (their
+    indices) and the columns whose checks they fail, found in one parallel pass; None when
+    that cannot be told this way (pandera must then see the whole frame with every check).
+
+    The checks are pandera's own: each column check's function (through pandera's check
+    backend), with pandera's reading of a null outcome (``ignore_na``); ``nullable`` (a
+    null, or a NaN in a float column, as pandera counts it) and ``unique``
+    (``is_duplicated``, as pandera does). Every check of these models is row-wise (its
+    outcome for a row depends on that row only, verified below by the outcome's shape)
+    and ``unique`` fails every row of a repeated value, so pandera run on exactly these
+    rows, in their order, finds the same failures (at positions within the subset) as on
+    the whole frame, and a column none of them fails has nothing to report."""
+    if schema.checks or any(c.regex for c in schema.columns.values()):
+        return None
+    lf = frame.lazy()
+    flags: list[tuple[str, pl.Expr]] = []  # (column, fails)
+    outputs: list[tuple[str, bool, pl.LazyFrame]] = []  # (column, ignore_na, check outcome)
+    for name, col in schema.columns.items():
+        if name not in frame.columns:
+            return None
+        c = pl.col(name)
+        if not col.nullable:
+            null = c.is_null() | c.is_nan() if frame.schema[name].is_float() else c.is_null()
+            flags.append((name, null))
+        if col.unique:
+            flags.append((name, c.is_duplicated()))
+        for check in col.checks:
+            if check.element_wise or check.groupby is not None:
+                return None
+            backend = check.get_backend(lf)(_builtin_reloaded(check))
+            out = backend.apply(PolarsData(lf, name))
+            if not isinstance(out, pl.LazyFrame):
+                return None
+            outputs.append((name, check.ignore_na, out))
+    names = [n for n, _ in flags]
+    flag_frame = lf.select(e.alias(f"f{i}") for i, (_, e) in enumerate(flags))
+    results = pl.collect_all([flag_frame, *(o for _, _, o in outputs)])
+    fails: dict[str, pl.Series] = {f"f{i}": s for i, s in enumerate(results[0].get_columns())}
+    for (name, ignore_na, _), out in zip(outputs, results[1:], strict=True):
+        if out.width != 1 or out.height != frame.height or out.dtypes[0] != _B:
+            return None
+        ok = out.to_series()
+        names.append(name)
+        fails[f"f{len(names) - 1}"] = ~(ok | ok.is_null()) if ignore_na else ~ok.fill_null(False)
+    if not fails:
+        return pl.Series("index", [], dtype=pl.Int32), set()
+    df = pl.DataFrame(fails)
+    any_fail = df.select(pl.all().any()).row(0)
+    failing = {n for n, f in zip(names, any_fail, strict=True) if f}
+    if not failing:
+        return pl.Series("index", [], dtype=pl.Int32), set()
+    rows = df.with_row_index("index").filter(pl.any_horizontal(pl.exclude("index")))["index"]
+    return rows.cast(pl.Int32), failing
+
+
 def _pandera_rejects(
     t: _Typed, schema: pa.DataFrameSchema, peildatum: dt.date
 ) -> list[pl.DataFrame]:
+    # pandera checks the whole table's structure (columns, dtypes) and, on the rows that
+    # fail some check, the checks of the columns they fail: the same failures as on the
+    # whole table with every check, at a fraction of the cost on a mostly valid table
+    found = _failing_rows(t.frame, schema)
+    frame = t.frame
+    if found is not None:
+        rows, failing = found
+        frame = frame[rows]
+        clean = {c: {"checks": [], "nullable": True, "unique": False} for c in schema.columns}
+        for c in failing:
+            del clean[c]
+        if clean:
+            schema = schema.update_columns(clean)
     try:
-        schema.validate(t.frame, lazy=True)
+        schema.validate(frame, lazy=True)
         return []
     except pa.errors.SchemaErrors as e:
         fc = e.failure_cases
     if fc.filter(pl.col("index").is_null()).height:  # the frame itself is malformed: a bug here
         raise RuntimeError(f"{t.source}: schema-level validation failure\n{fc}")
+    if found is not None:  # positions within the subset -> rows of the table
+        fc = fc.with_columns(found[0].gather(fc["index"]).alias("index"))
     kinds = {c: _check_kind(c) for c in fc["check"].unique().to_list()}
     fc = fc.select(
         pl.col("index").cast(pl.Int32),
@@ -933,28 +1020,45 @@ def _corop_rejects(dw: _Typed) -> list[pl.DataFrame]:
     return [_piece(dw, idx, "corop_region", "enum", dt.date.min)]
 
 
-def _with_positions(f: pl.DataFrame) -> pl.DataFrame:
-    """``position`` (1-based, input order within the dwelling's block) and ``space_ref``."""
-    run = pl.col("dwelling_id").rle_id()
-    runs, ids = f.select((run.max() + 1).alias("r"), pl.col("dwelling_id").n_unique()).row(0)
-    if runs == ids:  # every dwelling's rows are contiguous (the usual export): no group-by
+def _run_ids(f: pl.DataFrame) -> pl.Series:
+    """``dwelling_id`` at the first row of each run of equal ids (null a value too): every
+    id of ``f`` is among them, each as often as its rows form separate runs (so once
+    each when every dwelling's rows are contiguous), in a fraction of the rows."""
+    d = pl.col("dwelling_id")
+    return f.select(d.filter(d.ne_missing(d.shift(1)) | (pl.int_range(pl.len()) == 0)))[
+        "dwelling_id"
+    ]
+
+
+def _with_positions(f: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
+    """``position`` (1-based, input order within the dwelling's block) and ``space_ref``;
+    ``ids``: :func:`_run_ids` of ``f``."""
+    # the rows of every dwelling are contiguous (the usual export) iff no id starts two runs
+    if ids.n_unique() == len(ids):  # no group-by needed
+        run = pl.col("dwelling_id").rle_id()
         idx = pl.int_range(pl.len(), dtype=_I)
         start = pl.when((run != run.shift(1)).fill_null(True)).then(idx).forward_fill()
         pos = idx - start + 1
     else:
         pos = pl.int_range(pl.len(), dtype=_I).over("dwelling_id") + 1
-    return (
-        f.lazy()
-        .with_columns(pos.alias("position"))
-        .with_columns(
-            pl.coalesce(pl.col("space_id"), pl.col("position").cast(_S)).alias("space_ref")
-        )
-        .collect()
-    )
+    f = f.lazy().with_columns(pos.alias("position")).collect()
+    # the position as text: gathered from the few distinct numbers (formatting every row
+    # costs several times more)
+    position = f["position"]
+    top = position.max() if len(position) else 0
+    if top <= _POSITION_TEXTS:
+        text = pl.Series([str(i) for i in range(top + 1)], dtype=_S).gather(position)
+    else:  # pragma: no cover - a dwelling with thousands of rows in one table
+        text = position.cast(_S)
+    return f.with_columns(pl.coalesce(pl.col("space_id"), text).alias("space_ref"))
 
 
-def _unknown_id_rejects(t: _Typed, dw: _Typed) -> list[pl.DataFrame]:
-    known = pl.concat([dw.frame["dwelling_id"].drop_nulls(), pl.Series(dw.unsplit_ids, dtype=_S)])
+#: up to this position :func:`_with_positions` gathers the text of a position from a table
+_POSITION_TEXTS = 10_000
+
+
+def _unknown_id_rejects(t: _Typed, known: pl.Series) -> list[pl.DataFrame]:
+    """``known``: the ids of the dwellings table (those of unsplit records included)."""
     idx = t.frame.with_row_index("index").filter(
         pl.col("dwelling_id").is_not_null() & ~pl.col("dwelling_id").is_in(known.implode())
     )["index"]
@@ -962,10 +1066,17 @@ def _unknown_id_rejects(t: _Typed, dw: _Typed) -> list[pl.DataFrame]:
 
 
 def _duplicate_space_rejects(t: _Typed) -> list[pl.DataFrame]:
+    # a dwelling whose rows have no space_id has the distinct references 1, 2, ...
+    # (positions): only the rows of dwellings with some space_id can repeat a reference
+    if t.frame["space_id"].null_count() == t.frame.height:
+        return []
+    with_id = t.frame.filter(pl.col("space_id").is_not_null())["dwelling_id"].drop_nulls()
     key = pl.struct("dwelling_id", "space_ref")
     # a hash is cheap on a million rows; the (rare) candidates are then compared exactly
-    candidates = t.frame.with_row_index("index").filter(
-        pl.col("dwelling_id").is_not_null() & key.hash().is_duplicated()
+    candidates = (
+        t.frame.with_row_index("index")
+        .filter(pl.col("dwelling_id").is_in(with_id.unique().implode()))
+        .filter(key.hash().is_duplicated())
     )
     idx = candidates.filter(pl.len().over("dwelling_id", "space_ref") > 1)["index"]
     if not len(idx):

@@ -653,3 +653,32 @@ def test_jsonl_block_problems_use_pydantic_paths(tmp_path):
         ("p.jsonl", 1, "J1", "rooms.0.space_id", "duplicate_space_id", "a"),
         ("p.jsonl", 1, "J1", "rooms.1.space_id", "duplicate_space_id", "a"),
     ]
+
+
+def test_pandera_on_failing_rows_only_finds_the_same(tmp_path, monkeypatch):
+    """Pandera run on the failing rows and columns only (the fast path) reports exactly
+    what it reports on whole tables with every check."""
+    dw = (
+        "dwelling_id,kind,house_type,build_year,energy_label,energy_index,monument,"
+        "usable_surface_area,corop_region,nummeraanduiding_id,newbuild_completion_year\n"
+        "A,independent,Eengezinswoning,1980,A,1.2,,,,0363010000000001,\n"
+        "B,independent,flat,1990,Q,-1,rijksmonument,,,36301,2050\n"
+        "C,non_independent,,1100,,,castle,,,,\n"
+        "D,independent,,2000,B,,,,,0363010000000002,\n"
+        "B,zelfstandig,Eengezinswoning,1985,,,,,,,\n"
+        ",independent,Eengezinswoning,1985,,,,,,,\n"
+        "E,onzelfstandig,,1970,,,,40,Utrecht,,\n"
+    )
+    rooms = (
+        "dwelling_id,space_id,type_of_room,surface_area,shared_addresses\n"
+        "A,,room,12,\nA,1,room,-3,\nE,,other,4,-2\nA,x,hall,,\nZ,,room,5,\n,,room,5,\n"
+    )
+    parking = "dwelling_id,parking_type,count\nA,4,1\nD,1,-1\nE,2,\n"
+    path = folder(tmp_path, dwellings=dw, rooms=rooms, parking=parking)
+    fast = load_portfolio(path, PEIL)
+    monkeypatch.setattr(V, "_failing_rows", lambda frame, schema: None)
+    full = load_portfolio(path, PEIL)
+    assert fast.rejects.height > 10
+    assert fast.rejects.equals(full.rejects)
+    for name, frame in full.frames.items():
+        assert fast.frames[name].equals(frame)
