@@ -21,7 +21,7 @@ import datetime as dt
 import os
 
 import polars as pl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
@@ -31,6 +31,7 @@ from pipeline.reshape import to_frames
 from pipeline.rules import rules_for
 from schemas.dwelling import ENERGY_LABELS, KITCHEN_FEATURES, Dwelling
 from tests.strategies import areas, countertops, independent_bodies, peildata
+from tests.test_equivalence import _settings
 
 _DEEP = os.environ.get("WWS_PROPTEST") == "deep"
 EXAMPLES = int(os.environ.get("WWS_PROPTEST_EXAMPLES", 1000 if _DEEP else 30))
@@ -40,15 +41,6 @@ KEYS = {
     "breakdown": ["dwelling_id", "rubriek"],
     "lines": ["dwelling_id", "rubriek", "line"],
 }
-
-
-def _settings(max_examples: int) -> settings:
-    return settings(
-        max_examples=max_examples,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
 
 
 def assert_same(a, b) -> None:
