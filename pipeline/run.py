@@ -21,6 +21,7 @@ from pipeline import __version__, store
 from pipeline.inputs import fingerprints, input_rows
 from pipeline.rules import legal_date_for, rules_label
 from schemas import output as O
+from schemas.frames import without_energy_basis
 
 ENGINES = ("vectorised", "reference")
 
@@ -153,9 +154,7 @@ def _label_fallback(
     else:
         ids = subset["dwelling_id"].implode()
         alt = {name: df.filter(pl.col("dwelling_id").is_in(ids)) for name, df in frames.items()}
-        alt["dwellings"] = alt["dwellings"].with_columns(
-            pl.lit("").alias("energy_label"), pl.lit(False).alias("energy_index_existence")
-        )
+        alt["dwellings"] = without_energy_basis(alt["dwellings"])
         after = score_frames(alt, peildatum, engine, lines=False).scores
     return subset.select(
         "dwelling_id",

@@ -165,3 +165,11 @@ def conform(table: str, df: pl.DataFrame) -> pl.DataFrame:
         (pl.col(c) if c in df.columns else pl.lit(None)).cast(t).alias(c) for c, t in schema.items()
     ]
     return df.select(cols)
+
+
+def without_energy_basis(frame):
+    """``frame`` (dwellings, eager or lazy) as if no dwelling had an energy label or index:
+    rubriek 4 then comes from the build-year table (the ``label_expiry`` view)."""
+    return frame.with_columns(
+        pl.lit("").alias("energy_label"), pl.lit(False).alias("energy_index_existence")
+    )

@@ -12,6 +12,7 @@ import polars as pl
 from pipeline.engine._num import Q_E4, to_decimal_fast
 from pipeline.engine.registry import KindSpec, RubriekResult, empty_lines, kind_spec
 from schemas import output as O
+from schemas.frames import without_energy_basis
 from schemas.lines import RUBRIEKEN, attach_labels
 
 
@@ -83,13 +84,13 @@ def score_kind(
             results[code] = RubriekResult(body.lazy() if lines else res.lines, total.lazy())
         clock.lap("afronding")
 
-    wide = _wide(ctx, spec.codes, totals)
+    wide = _wide(_ids(ctx), spec.codes, totals)
     restore = _restore_ids(ctx.ids)
     scores = spec.finish(ctx, wide, totals)
     scores = restore(scores).select([pl.col(c).cast(t) for c, t in O.SCORES.items()])
     fallback = None
     if energy_fallback:
-        fallback = restore(_energy_fallback(spec, ctx, totals)).select(
+        fallback = restore(_energy_fallback(spec, ctx, wide, totals)).select(
             "dwelling_id", "points", "max_rent", "sector"
         )
     clock.lap("totals")
@@ -153,10 +154,14 @@ def breakdown_long(kind: str, wide: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _wide(ctx, codes, totals: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
-    """One row per dwelling in input order: ``dwelling_id``, ``_idx`` and the quarter
-    points of every rubriek (0 where a rubriek has no row)."""
-    wide = ctx.dwellings.select("dwelling_id", pl.col("dwelling_id").alias("_idx")).collect()
+def _ids(ctx) -> pl.DataFrame:
+    return ctx.dwellings.select("dwelling_id", pl.col("dwelling_id").alias("_idx")).collect()
+
+
+def _wide(wide: pl.DataFrame, codes, totals: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """``wide`` (one row per dwelling: ``dwelling_id``, ``_idx``, maybe rubriek columns)
+    with the quarter points of each rubriek of ``codes`` added (0 where a rubriek has no
+    row), in input order."""
     for code in codes:
         wide = wide.join(
             totals[code].select("dwelling_id", pl.col("q").alias(code)),
@@ -183,7 +188,9 @@ def dependants(spec: KindSpec, code: str) -> set[str]:
     return out
 
 
-def _energy_fallback(spec: KindSpec, ctx, totals: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+def _energy_fallback(
+    spec: KindSpec, ctx, wide: pl.DataFrame, totals: Mapping[str, pl.DataFrame]
+) -> pl.DataFrame:
     """The scores with rubriek 4 valued as if the dwelling had neither label nor energy
     index (the build-year table; Bhw bijlage I, rubriek 4), for the ``label_expiry`` view.
 
@@ -193,12 +200,7 @@ def _energy_fallback(spec: KindSpec, ctx, totals: Mapping[str, pl.DataFrame]) ->
     so this equals scoring the dwelling again with those fields emptied (the reference
     does exactly that; ``tests/test_energy_fallback.py`` compares the two).
     """
-    alt = dataclasses.replace(
-        ctx,
-        dwellings=ctx.dwellings.with_columns(
-            pl.lit("").alias("energy_label"), pl.lit(False).alias("energy_index_existence")
-        ),
-    )
+    alt = dataclasses.replace(ctx, dwellings=without_energy_basis(ctx.dwellings))
     redo = dependants(spec, ENERGY)
     totals2 = {c: t for c, t in totals.items() if c not in redo}
     for level in spec.levels():
@@ -208,7 +210,8 @@ def _energy_fallback(spec: KindSpec, ctx, totals: Mapping[str, pl.DataFrame]) ->
         deps = {c: RubriekResult(empty_lines(), t.lazy()) for c, t in totals2.items()}
         plans = [r.compute(alt, {c: deps[c] for c in r.needs}).total for r in todo]
         totals2.update(zip([r.code for r in todo], pl.collect_all(plans), strict=True))
-    return spec.finish(alt, _wide(alt, spec.codes, totals2), totals2)
+    redone = [c for c in spec.codes if c in redo]
+    return spec.finish(alt, _wide(wide.drop(redone), redone, totals2), totals2)
 
 
 def _restore_ids(ids: pl.Series):
