@@ -30,7 +30,7 @@ from pipeline.reference import score_frames as reference
 from pipeline.reshape import to_frames
 from pipeline.rules import rules_for
 from schemas.dwelling import ENERGY_LABELS, KITCHEN_FEATURES, Dwelling
-from tests.strategies import areas, countertops, independent_bodies, peildata
+from tests.strategies import areas, countertops, independent_bodies, peildata, toilets
 from tests.test_equivalence import _settings
 
 _DEEP = os.environ.get("WWS_PROPTEST") == "deep"
@@ -137,17 +137,10 @@ def n_sanitary(draw):
 
 @st.composite
 def n_toilets(draw):
-    return {
-        "type_of_room": draw(st.sampled_from(["other", "room"])),
-        "surface_area": draw(areas(4.0)),
-        "heated": draw(flags),
-        "cooled": draw(flags),
-        "wall_hung_toilet": draw(flags),
-        "toilets": draw(st.sampled_from([None, 0, 1, 1, 2])),
-        "washbasin": draw(st.sampled_from([0, 1, 2])),
-        "multi_person_washbasin": draw(st.sampled_from([0, 0, 1, 2])),
-        **_block(draw),
-    }
+    """The independent toilet rows, with the non-independent sharing fields instead."""
+    toilet = draw(toilets())
+    del toilet["shared_addresses"]
+    return {**toilet, **_block(draw)}
 
 
 @st.composite
