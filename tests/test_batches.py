@@ -159,3 +159,46 @@ def test_split_files_live_next_to_the_database_and_are_removed(
     assert sorted(p.name for p in out.iterdir()) == ["split.duckdb"]
     plain, split = _tables(tmp_path / "plain.duckdb"), _tables(out / "split.duckdb")
     assert plain == split
+
+
+def test_dwelling_inputs_hold_each_input_once(tmp_path, parquet_sample):
+    """``dwelling_inputs`` has no primary key: the store keeps it unique. Across batches,
+    reruns and an edited input every scored dwelling's ``input_hash`` is stored exactly
+    once, and a rerun of an unchanged portfolio adds no row."""
+    import polars as pl
+
+    db = tmp_path / "i.duckdb"
+    score_portfolio(parquet_sample, db, PEILDATUM, batch_size=7)
+    first = _inputs(db)
+    score_portfolio(parquet_sample, db, PEILDATUM, batch_size=1000)
+    assert _inputs(db) == first
+    edited = tmp_path / "edited"
+    edited.mkdir()
+    for f in parquet_sample.glob("*.parquet"):
+        df = pl.read_parquet(f)
+        if f.stem == "dwellings":
+            df = df.with_columns(
+                pl.when(pl.int_range(pl.len()) < 3)
+                .then(pl.col("woz_value") + 1000)
+                .otherwise(pl.col("woz_value"))
+                .alias("woz_value")
+            )
+        df.write_parquet(edited / f.name)
+    score_portfolio(edited, db, PEILDATUM, batch_size=7)
+    after = _inputs(db)
+    assert after["rows"] == after["distinct"] == first["rows"] + 3
+    assert after["scored_without_input"] == 0
+
+
+def _inputs(db) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows, distinct = con.execute(
+            "SELECT count(*), count(DISTINCT input_hash) FROM dwelling_inputs"
+        ).fetchall()[0]
+        missing = con.execute(
+            "SELECT count(*) FROM scores s ANTI JOIN dwelling_inputs i USING (input_hash)"
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    return {"rows": rows, "distinct": distinct, "scored_without_input": missing}
