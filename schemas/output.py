@@ -185,9 +185,7 @@ def inputs_ddl() -> str:
     cols = [f'"{c}" {_duck_type(t)}' for c, t in DWELLINGS.items() if c != "dwelling_id"]
     cols += [f'"{b}_hash" UBIGINT' for b in BLOCKS]
     return (
-        "CREATE TABLE IF NOT EXISTS dwelling_inputs (input_hash UBIGINT, "
-        + ", ".join(cols)
-        + ");"
+        "CREATE TABLE IF NOT EXISTS dwelling_inputs (input_hash UBIGINT, " + ", ".join(cols) + ");"
     )
 
 
