@@ -177,7 +177,7 @@ def inputs_ddl() -> str:
 
     The key is unique by construction, not by a ``PRIMARY KEY``: the store inserts only
     hashes not yet stored, and one process writes a file at a time. The index cost
-    1.4 s per million new dwellings (insert and commit) and bought nothing; databases
+    1.6-1.7 s per million new dwellings (insert and commit) and bought nothing; databases
     made before keep theirs."""
     from schemas.dwelling import BLOCKS
     from schemas.frames import DWELLINGS

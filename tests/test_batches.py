@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from pipeline.run import score_portfolio
@@ -165,11 +166,11 @@ def test_dwelling_inputs_hold_each_input_once(tmp_path, parquet_sample):
     """``dwelling_inputs`` has no primary key: the store keeps it unique. Across batches,
     reruns and an edited input every scored dwelling's ``input_hash`` is stored exactly
     once, and a rerun of an unchanged portfolio adds no row."""
-    import polars as pl
-
     db = tmp_path / "i.duckdb"
     score_portfolio(parquet_sample, db, PEILDATUM, batch_size=7)
     first = _inputs(db)
+    assert first["rows"] == first["distinct"] > 0
+    assert first["scored_without_input"] == 0
     score_portfolio(parquet_sample, db, PEILDATUM, batch_size=1000)
     assert _inputs(db) == first
     edited = tmp_path / "edited"
