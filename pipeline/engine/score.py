@@ -155,20 +155,31 @@ def breakdown_long(kind: str, wide: pl.DataFrame) -> pl.DataFrame:
 
 
 def _ids(ctx) -> pl.DataFrame:
-    return ctx.dwellings.select("dwelling_id", pl.col("dwelling_id").alias("_idx")).collect()
+    # sorted: a kind's ``prepare`` may return its dwellings in another order (a join)
+    ids = ctx.dwellings.select("dwelling_id").collect().sort("dwelling_id")
+    return ids.with_columns(pl.col("dwelling_id").alias("_idx"))
 
 
 def _wide(wide: pl.DataFrame, codes, totals: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     """``wide`` (one row per dwelling: ``dwelling_id``, ``_idx``, maybe rubriek columns)
     with the quarter points of each rubriek of ``codes`` added (0 where a rubriek has no
-    row), in input order."""
+    row), in input order.
+
+    The engine's ids are the row numbers 0..n-1 in input order (``prepare``), so each
+    rubriek's column is its totals scattered into place: no join, no sort (13 joins and a
+    sort took 0.2 s per 200,000 dwellings)."""
+    ids = wide["dwelling_id"]
+    n = wide.height
+    if n and not (ids[0] == 0 and (ids.diff().drop_nulls() == 1).all()):
+        raise ValueError("engine ids must be the row numbers 0..n-1 in order")
+    cols = []
     for code in codes:
-        wide = wide.join(
-            totals[code].select("dwelling_id", pl.col("q").alias(code)),
-            on="dwelling_id",
-            how="left",
-        )
-    return wide.with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in codes).sort("_idx")
+        t = totals[code]
+        col = pl.zeros(n, pl.Int64, eager=True).alias(code)
+        if t.height:
+            col = col.scatter(t["dwelling_id"], t["q"].cast(pl.Int64)).fill_null(0)
+        cols.append(col)
+    return wide.with_columns(cols)
 
 
 #: the rubriek the energy fallback replaces (rubriek 4, Energieprestatie)
