@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from pipeline.engine._num import E4, Q_E4, e4, quarters_from_e4, whole
-from pipeline.engine.registry import RubriekResult, concat_lines, line_frame
+from pipeline.engine.registry import RubriekResult, concat_lines, line_frame, summed_q
 from pipeline.engine.zelfstandig_deps import R1_R10
 
 CODE = "BIJ"
@@ -75,20 +75,13 @@ def r12_q(ctx, base_q: pl.Expr) -> pl.Expr:
 
 
 def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
-    base = fixed_parts(ctx)
-    for code in R1_R10:
-        base = base.join(
-            deps[code].total.select("dwelling_id", pl.col("q").alias(code)),
-            on="dwelling_id",
-            how="left",
-        )
-    base = base.join(
-        deps["WOZ"].total.select("dwelling_id", pl.col("q_excl").alias("woz_excl")),
-        on="dwelling_id",
-        how="left",
-    ).with_columns(
-        pl.sum_horizontal(*[pl.col(c).fill_null(0) for c in (*R1_R10, "woz_excl")]).alias("base_q")
+    # the care base: R1..R10 and WOZ without its 11.2 uplift
+    base_q = summed_q(
+        ctx,
+        [deps[c].total for c in (*R1_R10, "WOZ")],
+        ["q"] * len(R1_R10) + ["q_excl"],
     )
+    base = fixed_parts(ctx).with_columns(base_q.alias("base_q"))
     care = line_frame(
         base.filter(pl.col("care_home")),
         CODE,

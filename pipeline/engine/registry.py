@@ -141,3 +141,25 @@ def line_frame(
 def concat_lines(parts: Sequence[pl.LazyFrame]) -> pl.LazyFrame:
     parts = [p for p in parts if p is not None]
     return pl.concat(parts, how="vertical") if parts else empty_lines()
+
+
+def summed_q(ctx, totals: Sequence[pl.LazyFrame], column: Sequence[str] | str = "q") -> pl.Expr:
+    """Per dwelling, the sum of the rubriek totals ``totals`` (quarter points; a dwelling
+    without a row counts 0), as an expression on any frame of ``ctx`` with ``dwelling_id``.
+
+    The engine's ids are row numbers 0..n-1 (``prepare``; ``ctx.ids`` maps them back), so
+    the totals are scattered into one dense column and read back with a gather: no join
+    (ten left joins on the dwelling id cost 0.05 s per 140,000 dwellings, and WOZ and BIJ
+    ran them twice each, the energy fallback included). ``column``: the column to sum, one
+    for all totals or one per total."""
+    n = len(ctx.ids)
+    columns = [column] * len(totals) if isinstance(column, str) else list(column)
+    frames = pl.collect_all(
+        [t.select("dwelling_id", pl.col(c)) for t, c in zip(totals, columns, strict=True)]
+    )
+    acc = pl.zeros(n, pl.Int64, eager=True)
+    for f, c in zip(frames, columns, strict=True):
+        if f.height:
+            part = pl.zeros(n, pl.Int64, eager=True).scatter(f["dwelling_id"], f[c].cast(pl.Int64))
+            acc = acc + part.fill_null(0)
+    return pl.lit(acc).gather(pl.col("dwelling_id"))

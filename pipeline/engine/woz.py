@@ -21,7 +21,7 @@ import polars as pl
 from pipeline.engine import bij
 from pipeline.engine._num import DEN, E4, MICRO, Q_E4, round_div, whole
 from pipeline.engine.gpa import valued_parking
-from pipeline.engine.registry import RubriekResult, concat_lines, line_frame
+from pipeline.engine.registry import RubriekResult, concat_lines, line_frame, summed_q
 from pipeline.engine.zelfstandig_deps import R1_R10
 
 CODE = "WOZ"
@@ -79,15 +79,8 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
         .agg(round_div(pl.col("area_f").sum(), MICRO * DEN).cast(pl.Int64).alias("A"))
     )
 
-    other = bij.fixed_parts(ctx)
-    for code in R1_R10:
-        other = other.join(
-            deps[code].total.select("dwelling_id", pl.col("q").alias(code)),
-            on="dwelling_id",
-            how="left",
-        )
-    other = other.with_columns(
-        pl.sum_horizontal(*[pl.col(c).fill_null(0) for c in R1_R10]).alias("O_q")
+    other = bij.fixed_parts(ctx).with_columns(
+        summed_q(ctx, [deps[c].total for c in R1_R10]).alias("O_q")
     )
 
     relevant = (pl.col("woz_u") > 0) & pl.col("woz_valuation_year").is_in(usable_years)

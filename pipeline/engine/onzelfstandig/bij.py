@@ -10,7 +10,7 @@ import polars as pl
 
 from pipeline.engine._num import E4, Q_E4, e4, round_div, whole
 from pipeline.engine.onzelfstandig.gpa import in_gpa
-from pipeline.engine.registry import RubriekResult, concat_lines, line_frame
+from pipeline.engine.registry import RubriekResult, concat_lines, line_frame, summed_q
 
 CODE = "BIJ"
 #: the rubrieken whose quarter-rounded points form the care-home base (§2.12: 1-11)
@@ -24,14 +24,8 @@ def compute(ctx, deps: Mapping[str, RubriekResult]) -> RubriekResult:
     base = ctx.dwellings.select(
         "dwelling_id", "L", "care_home", "doorbell", "private_charging_stations"
     )
-    for code in BASE:
-        base = base.join(
-            deps[code].total.select("dwelling_id", pl.col("q").alias(code)),
-            on="dwelling_id",
-            how="left",
-        )
     base = base.with_columns(
-        pl.sum_horizontal(*[pl.col(c).fill_null(0) for c in BASE]).alias("base_q")
+        summed_q(ctx, [deps[c].total for c in BASE]).alias("base_q")
     ).with_columns(
         # Q(0.35 × base), in quarter points: round(35 × base_q / 100)
         pl.when(pl.col("care_home"))
