@@ -66,22 +66,22 @@ def score_kind(
     totals: dict[str, pl.DataFrame] = {}
     for level in spec.levels():
         pending = {r.code: r.compute(ctx, {c: results[c] for c in r.needs}) for r in level}
-        plans = []
-        for res in pending.values():
-            plans.append(res.total)
-            if lines:
-                plans.append(res.lines)
-        out = pl.collect_all(plans)
+        # the level's totals together, then its lines together: a rubriek's total and lines
+        # in one collect_all took polars 2.1 up to 7x longer (non-independent SAN and GBA,
+        # whose total and lines share one large subplan; docs/bench.md, item 9)
+        level_totals = pl.collect_all([res.total for res in pending.values()])
+        bodies = pl.collect_all([res.lines for res in pending.values()]) if lines else None
         clock.lap("rubrieken")
-        step = 2 if lines else 1
         for i, (code, res) in enumerate(pending.items()):
-            total = out[i * step]
+            total = level_totals[i]
             totals[code] = total
-            body = out[i * step + 1] if lines else None
-            if lines:
+            if bodies is not None:
+                body = bodies[i]
                 collected_lines.append(body)
                 afronding.append(_afronding(code, body.lazy(), total.lazy()))
-            results[code] = RubriekResult(body.lazy() if lines else res.lines, total.lazy())
+                results[code] = RubriekResult(body.lazy(), total.lazy())
+            else:
+                results[code] = RubriekResult(res.lines, total.lazy())
         clock.lap("afronding")
 
     wide = _wide(_ids(ctx), spec.codes, totals)
