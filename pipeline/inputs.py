@@ -31,34 +31,53 @@ def _row_hash(columns: list[str], seed: int) -> pl.Expr:
 
 
 def fingerprints(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """``(dwelling_id, input_hash, <block>_hash ...)`` for every dwelling of ``frames``."""
+    """``(dwelling_id, input_hash, <block>_hash ...)`` for every dwelling of ``frames``, in
+    the order of its ``dwellings`` frame."""
     dwellings = frames["dwellings"]
     cols = [c for c in DWELLINGS if c != "dwelling_id"]
     out = dwellings.lazy().select("dwelling_id", _row_hash(cols, 1).alias("_row"))
-    for i, block in enumerate(BLOCKS, start=2):
+    hashes = [f"{block}_hash" for block in BLOCKS]
+    rows = []  # every block row: its dwelling, its block (index), its hash
+    for i, block in enumerate(BLOCKS):
         df = frames.get(block)
-        name = f"{block}_hash"
         if df is None or df.height == 0:
-            out = out.with_columns(pl.lit(0, pl.UInt64).alias(name))
             continue
         bcols = [c for c in df.columns if c != "dwelling_id"]  # position included: order counts
-        agg = df.lazy().group_by("dwelling_id").agg(_row_hash(bcols, i).sum().alias(name))
-        out = out.join(agg, on="dwelling_id", how="left").with_columns(pl.col(name).fill_null(0))
+        rows.append(
+            df.lazy().select(
+                "dwelling_id",
+                pl.lit(i, pl.UInt8).alias("_block"),
+                _row_hash(bcols, i + 2).alias("_h"),
+            )
+        )
+    if rows:
+        # one group-by over all block rows instead of one group-by and one join per block
+        per_block = (
+            pl.concat(rows, how="vertical")
+            .group_by("dwelling_id")
+            .agg(
+                pl.col("_h").filter(pl.col("_block") == i).sum().alias(h)
+                for i, h in enumerate(hashes)
+            )
+        )
+        out = out.join(per_block, on="dwelling_id", how="left", maintain_order="left")
+        out = out.with_columns(pl.col(h).fill_null(0) for h in hashes)
+    else:
+        out = out.with_columns(pl.lit(0, pl.UInt64).alias(h) for h in hashes)
     total = pl.col("_row")
-    for block in BLOCKS:
-        total = total * pl.lit(_MUL, pl.UInt64) + pl.col(f"{block}_hash")
-    return out.select(
-        "dwelling_id", total.alias("input_hash"), *(f"{b}_hash" for b in BLOCKS)
-    ).collect()
+    for h in hashes:
+        total = total * pl.lit(_MUL, pl.UInt64) + pl.col(h)
+    return out.select("dwelling_id", total.alias("input_hash"), *hashes).collect()
 
 
 def input_rows(frames: dict[str, pl.DataFrame], prints: pl.DataFrame) -> pl.DataFrame:
     """Rows for ``dwelling_inputs``: one per distinct ``input_hash``."""
     cols = [c for c in DWELLINGS if c != "dwelling_id"]
-    return (
-        frames["dwellings"]
-        .select("dwelling_id", *cols)
-        .join(prints, on="dwelling_id", how="inner")
-        .unique("input_hash", keep="first", maintain_order=True)
-        .select("input_hash", *cols, *(f"{b}_hash" for b in BLOCKS))
+    dwellings = frames["dwellings"]
+    if prints["dwelling_id"].equals(dwellings["dwelling_id"]):  # fingerprints' own order
+        rows = pl.concat([dwellings.select(cols), prints.drop("dwelling_id")], how="horizontal")
+    else:
+        rows = dwellings.select("dwelling_id", *cols).join(prints, on="dwelling_id", how="inner")
+    return rows.unique("input_hash", keep="first", maintain_order=True).select(
+        "input_hash", *cols, *(f"{b}_hash" for b in BLOCKS)
     )
