@@ -262,3 +262,38 @@ def test_micro_equals_exact(values):
 
     floats = [float(v) for v in values]
     assert _eval(micro("a"), a=floats) == [int(exact(f) * 10**6) for f in floats]
+
+
+def test_summed_q_adds_totals_by_row_number_ids():
+    # engine ids are row numbers 0..n-1; a dwelling without a row (or a null q) counts 0
+    from pipeline.engine.registry import summed_q
+
+    ctx = dataclasses.make_dataclass("Ctx", ["ids"])(pl.Series(["a", "b", "c", "d"]))
+    ovz = pl.LazyFrame(
+        {"dwelling_id": [0, 2], "q": [4, 8]}, schema_overrides={"dwelling_id": pl.UInt32}
+    )
+    woz = pl.LazyFrame(
+        {"dwelling_id": [3, 2], "q": [100, 100], "q_excl": [None, 1]},
+        schema_overrides={"dwelling_id": pl.UInt32, "q_excl": pl.Int64},
+    )
+    frame = pl.DataFrame({"dwelling_id": [3, 2, 1, 0]}, schema={"dwelling_id": pl.UInt32})
+    got = frame.select(summed_q(ctx, [ovz, woz], ["q", "q_excl"]).alias("s"))["s"].to_list()
+    assert got == [0, 9, 0, 4]
+    assert frame.select(summed_q(ctx, [ovz, woz]).alias("s"))["s"].to_list() == [100, 108, 0, 4]
+
+
+def test_rubriek_columns_need_row_number_ids():
+    from pipeline.engine.score import _wide
+
+    totals = {
+        "OVZ": pl.DataFrame(
+            {"dwelling_id": [1], "q": [4]}, schema={"dwelling_id": pl.UInt32, "q": pl.Int64}
+        )
+    }
+    ok = pl.DataFrame(
+        {"dwelling_id": [0, 1], "_idx": [0, 1]},
+        schema={"dwelling_id": pl.UInt32, "_idx": pl.UInt32},
+    )
+    assert _wide(ok, ["OVZ"], totals)["OVZ"].to_list() == [0, 4]
+    with pytest.raises(ValueError, match="row numbers"):
+        _wide(ok.reverse(), ["OVZ"], totals)
