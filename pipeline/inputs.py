@@ -71,13 +71,13 @@ def fingerprints(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 
 def input_rows(frames: dict[str, pl.DataFrame], prints: pl.DataFrame) -> pl.DataFrame:
-    """Rows for ``dwelling_inputs``: one per distinct ``input_hash``."""
+    """Rows for ``dwelling_inputs``: one per distinct ``input_hash``. ``prints``:
+    :func:`fingerprints` of the same ``frames`` (row for row in their dwellings' order)."""
     cols = [c for c in DWELLINGS if c != "dwelling_id"]
     dwellings = frames["dwellings"]
-    if prints["dwelling_id"].equals(dwellings["dwelling_id"]):  # fingerprints' own order
-        rows = pl.concat([dwellings.select(cols), prints.drop("dwelling_id")], how="horizontal")
-    else:
-        rows = dwellings.select("dwelling_id", *cols).join(prints, on="dwelling_id", how="inner")
+    if not prints["dwelling_id"].equals(dwellings["dwelling_id"]):
+        raise ValueError("prints must be fingerprints(frames), in the dwellings' order")
+    rows = pl.concat([dwellings.select(cols), prints.drop("dwelling_id")], how="horizontal")
     return rows.unique("input_hash", keep="first", maintain_order=True).select(
         "input_hash", *cols, *(f"{b}_hash" for b in BLOCKS)
     )

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from pipeline.engine._num import Q_E4, to_decimal_fast
-from pipeline.engine.registry import KindSpec, RubriekResult, empty_lines, kind_spec
+from pipeline.engine.registry import KindSpec, RubriekResult, dense, empty_lines, kind_spec
 from schemas import output as O
 from schemas.frames import without_energy_basis
 from schemas.lines import RUBRIEKEN, attach_labels
@@ -172,14 +172,7 @@ def _wide(wide: pl.DataFrame, codes, totals: Mapping[str, pl.DataFrame]) -> pl.D
     n = wide.height
     if n and not (ids[0] == 0 and (ids.diff().drop_nulls() == 1).all()):
         raise ValueError("engine ids must be the row numbers 0..n-1 in order")
-    cols = []
-    for code in codes:
-        t = totals[code]
-        col = pl.zeros(n, pl.Int64, eager=True).alias(code)
-        if t.height:
-            col = col.scatter(t["dwelling_id"], t["q"].cast(pl.Int64)).fill_null(0)
-        cols.append(col)
-    return wide.with_columns(cols)
+    return wide.with_columns(dense(n, totals[code]).alias(code) for code in codes)
 
 
 #: the rubriek the energy fallback replaces (rubriek 4, Energieprestatie)
