@@ -403,15 +403,57 @@ def split_parquet(folder: Path, parts: int, out: Path) -> dict[str, Path]:
     return split
 
 
+@dataclass(frozen=True)
+class MemorySplit:
+    """A Parquet table read once, whole, and cut into its batches: batch ``i`` is taken
+    out of memory (and released) instead of scanning and decoding the whole file again.
+    Memory holds the batches not yet taken."""
+
+    #: per batch: every column of the file, same names and types, plus ``ROW``
+    batches: dict[int, pl.DataFrame]
+    #: the frame of a batch without rows
+    empty: pl.DataFrame
+
+    def batch(self, i: int) -> pl.DataFrame:
+        return self.batches.pop(i, self.empty)
+
+
+def split_in_memory(folder: Path, parts: int) -> dict[str, MemorySplit]:
+    """Every Parquet table of ``folder`` that has a ``dwelling_id`` column, read whole
+    into memory once with the batch of each row (:func:`partition_of`). Memory holds the
+    whole input (about 0.9 GB per million dwellings of the benchmark's portfolio), so
+    :func:`pipeline.validate.iter_portfolio` does this only up to a fixed number of
+    dwellings. A table without ``dwelling_id`` is not held (batch 0 reads it from the file)."""
+    files, _ = table_files(folder)
+    split: dict[str, MemorySplit] = {}
+    for table, path in files.items():
+        if path.suffix.lower() != ".parquet":
+            continue
+        scan, columns = _scan_parquet(path)
+        id_col = _id_column(columns, _canonical_names(table, path.name, columns)[0])
+        if id_col is None:
+            continue
+        try:
+            frame = _numbered(scan, columns).collect()
+        except Exception as e:  # noqa: BLE001
+            raise UnreadableInput(f"{path.name}: not a readable Parquet file ({e})") from e
+        part = frame.select(partition_of(pl.col(id_col), parts)).to_series()
+        batches = {i: frame.filter(part == i) for i in range(parts)}
+        split[table] = MemorySplit(batches, frame.head(0))
+        del frame, part
+    return split
+
+
 def read_parquet(
     table: str,
     path: Path,
     warnings: list[str],
     partition: tuple[int, int] | None = None,
-    split: Path | None = None,
+    split: Path | MemorySplit | None = None,
 ) -> RawTable:
     """A Parquet table; with ``partition=(i, k)`` only the rows of batch ``i`` of ``k``,
-    with row numbers of the whole file: read from its own file under ``split`` (see
+    with row numbers of the whole file: taken from the table held in memory
+    (:class:`MemorySplit`) or read from its own file under ``split`` (see
     :func:`split_parquet`), else filtered out of a lazy scan of the whole file (memory
     holds one batch, but every batch scans the whole file)."""
     if partition is None:
@@ -426,9 +468,11 @@ def read_parquet(
     i, k = partition
     id_col = _id_column(columns, names)
     scan = _numbered(scan, columns)
-    part = split / f"{_PART}={i}" if split is not None else None
+    part = split / f"{_PART}={i}" if isinstance(split, Path) else None
     try:
-        if part is not None and part.is_dir():
+        if isinstance(split, MemorySplit):
+            df = split.batch(i)
+        elif part is not None and part.is_dir():
             df = pl.read_parquet(part, hive_partitioning=False)
         elif part is not None:  # no rows in this batch
             df = scan.head(0).collect()
@@ -460,13 +504,13 @@ def read_tables(
     folder: Path,
     partition: tuple[int, int] | None = None,
     csv_cache: dict[str, RawTable] | None = None,
-    split: dict[str, Path] | None = None,
+    split: dict[str, Path] | dict[str, MemorySplit] | None = None,
 ) -> tuple[dict[str, RawTable], list[str]]:
     """Shape 1: every table present in ``folder``, dwellings first.
 
     With ``partition=(i, k)``: only batch ``i`` of ``k`` (see :func:`partition_of`).
-    A Parquet file is read from its split files if ``split`` (from :func:`split_parquet`)
-    has it, else scanned lazily per batch; a CSV file is read whole once (kept in
+    A Parquet file is taken from ``split`` if it has it (from :func:`split_in_memory` or
+    :func:`split_parquet`), else scanned lazily per batch; a CSV file is read whole once (kept in
     ``csv_cache``) and split in memory.
     """
     files, warnings = table_files(folder)

@@ -1,6 +1,6 @@
 """Correctness does not depend on the batch size (issue 6): the same portfolio scored in
-batches of 1, 7, 1000 and all dwellings gives identical tables, for Parquet (scanned per
-batch) and CSV (split in memory)."""
+batches of 1, 7, 1000 and all dwellings gives identical tables, for Parquet (however it is
+read per batch) and CSV (split in memory)."""
 
 from __future__ import annotations
 
@@ -41,9 +41,17 @@ def parquet_sample(tmp_path_factory):
     return dst
 
 
-@pytest.mark.parametrize("shape", ["parquet", "csv"])
-def test_batch_size_does_not_change_results(tmp_path, parquet_sample, shape):
-    src = parquet_sample if shape == "parquet" else REPO / "data/sample"
+@pytest.mark.parametrize("shape", ["parquet", "parquet-files", "parquet-scans", "csv"])
+def test_batch_size_does_not_change_results(tmp_path, parquet_sample, shape, monkeypatch):
+    """Parquet read into memory once (the default for up to a million or so dwellings),
+    split into per-batch files, or scanned per batch; CSV read whole and split in memory."""
+    import pipeline.validate as validate
+
+    if shape != "parquet":
+        monkeypatch.setattr(validate, "IN_MEMORY_MAX_DWELLINGS", 0)
+    if shape == "parquet-scans":
+        monkeypatch.setattr(validate, "PRESPLIT_MIN_BATCHES", 10**9)
+    src = REPO / "data/sample" if shape == "csv" else parquet_sample
     results = {}
     sizes = (None, 1000, 7, 1) if shape == "parquet" else (None, 7)
     for size in sizes:
@@ -150,6 +158,7 @@ def test_split_files_live_next_to_the_database_and_are_removed(
 
     monkeypatch.setattr(validate, "iter_portfolio", spy)
     monkeypatch.setattr(validate, "split_parquet", split_spy)
+    monkeypatch.setattr(validate, "IN_MEMORY_MAX_DWELLINGS", 0)
     monkeypatch.setattr(validate, "PRESPLIT_MIN_BATCHES", 10**9)
     score_portfolio(parquet_sample, tmp_path / "plain.duckdb", PEILDATUM, batch_size=20)
     monkeypatch.setattr(validate, "PRESPLIT_MIN_BATCHES", 2)

@@ -1,7 +1,8 @@
-"""Pre-splitting a Parquet portfolio into one file per batch (``split_parquet``) changes
-nothing but the speed: every batch has the same raw tables, frames, rejects (row numbers
-and messages included) and warnings as when every batch scans the whole files, and the
-temporary directory is gone however the iteration ends. Real files, no mocks."""
+"""Pre-splitting a Parquet portfolio into one file per batch (``split_parquet``) or
+reading it into memory once (``split_in_memory``) changes nothing but the speed: every
+batch has the same raw tables, frames, rejects (row numbers and messages included) and
+warnings as when every batch scans the whole files, and the temporary directory is gone
+however the iteration ends. Real files, no mocks."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import pipeline.validate as V
-from pipeline.ingest import UnreadableInput, read_tables, split_parquet
+from pipeline.ingest import UnreadableInput, read_tables, split_in_memory, split_parquet
 from tests.paths import REPO
 from tests.test_ingest import _polars_copy_as_parquet
 
@@ -57,25 +58,33 @@ def _split_dirs(workdir: Path) -> list[Path]:
     return sorted(workdir.glob("wws-split-*"))
 
 
-def _batches(path: Path, batch_size: int, workdir: Path) -> list[V.Portfolio]:
+def _read_by(monkeypatch, how: str, threshold: int = 1) -> None:
+    """Make ``iter_portfolio`` scan every file per batch, split the files (from
+    ``threshold`` batches on) or read them into memory once (77 dwellings)."""
+    monkeypatch.setattr(V, "IN_MEMORY_MAX_DWELLINGS", NEVER if how == "memory" else 0)
+    monkeypatch.setattr(V, "PRESPLIT_MIN_BATCHES", threshold if how != "scan" else NEVER)
+
+
+def _batches(path: Path, batch_size: int, workdir: Path, files: bool) -> list[V.Portfolio]:
     out = []
     for batch in V.iter_portfolio(path, PEILDATUM, batch_size, workdir=workdir):
         out.append(batch)
-        assert len(_split_dirs(workdir)) == (V.PRESPLIT_MIN_BATCHES != NEVER)
+        assert len(_split_dirs(workdir)) == files
     assert _split_dirs(workdir) == []
     return out
 
 
+@pytest.mark.parametrize("how", ["split", "memory"])
 @pytest.mark.parametrize("variant", ["sample", "odd", "no_id"])
 @pytest.mark.parametrize(("batch_size", "threshold"), [(10, 1), (30, 2)])
 def test_presplit_batches_equal_scanned_batches(
-    portfolios, tmp_path, monkeypatch, variant, batch_size, threshold
+    portfolios, tmp_path, monkeypatch, how, variant, batch_size, threshold
 ):
     path = portfolios[variant]
-    monkeypatch.setattr(V, "PRESPLIT_MIN_BATCHES", NEVER)
-    scanned = _batches(path, batch_size, tmp_path)
-    monkeypatch.setattr(V, "PRESPLIT_MIN_BATCHES", threshold)
-    split = _batches(path, batch_size, tmp_path)
+    _read_by(monkeypatch, "scan")
+    scanned = _batches(path, batch_size, tmp_path, files=False)
+    _read_by(monkeypatch, how, threshold)
+    split = _batches(path, batch_size, tmp_path, files=how == "split")
     assert len(split) == len(scanned) == -(-77 // batch_size)
     for a, b in zip(split, scanned, strict=True):
         assert a.frames.keys() == b.frames.keys()
@@ -94,16 +103,20 @@ def test_presplit_batches_equal_scanned_batches(
         assert rejects.filter(pl.col("source") == "outdoor.parquet").height > 0
 
 
+@pytest.mark.parametrize("how", ["split", "memory"])
 @pytest.mark.parametrize("variant", ["sample", "odd", "no_id"])
-def test_raw_tables_from_split_files_equal_partitioned_scans(portfolios, tmp_path, variant):
+def test_raw_tables_from_split_files_equal_partitioned_scans(portfolios, tmp_path, how, variant):
     """Same columns, dtypes, row numbers, rows and warnings, also for empty partitions."""
     path, k = portfolios[variant], 8
-    split = split_parquet(path, k, tmp_path)
+    split = split_parquet(path, k, tmp_path) if how == "split" else split_in_memory(path, k)
     assert "toilet" not in split if variant == "odd" else "toilet" in split  # CSV: not split
     assert ("outdoor" in split) == (variant != "no_id")
-    parts = {p.name for p in split["parking"].iterdir()}
+    if how == "split":
+        parts = {p.name for p in split["parking"].iterdir()}
+    else:
+        parts = {i for i, f in split["parking"].batches.items() if f.height}
     if variant == "odd":
-        assert len(parts) == 1  # seven batches have no parking rows: no directory
+        assert len(parts) == 1  # seven batches have no parking rows (split: no directory)
     for i in range(k):
         got, got_warnings = read_tables(path, (i, k), {}, split)
         want, want_warnings = read_tables(path, (i, k), {})
@@ -117,7 +130,7 @@ def test_raw_tables_from_split_files_equal_partitioned_scans(portfolios, tmp_pat
 def test_split_directory_is_removed_when_the_consumer_stops_early(
     portfolios, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(V, "PRESPLIT_MIN_BATCHES", 1)
+    _read_by(monkeypatch, "split")
     batches = V.iter_portfolio(portfolios["sample"], PEILDATUM, 10, workdir=tmp_path)
     next(batches)
     assert len(_split_dirs(tmp_path)) == 1
@@ -138,11 +151,11 @@ def test_unreadable_parquet_is_reported_and_the_split_directory_removed(
     work = tmp_path / "work"
     work.mkdir()
     messages = []
-    for threshold in (NEVER, 1):
-        monkeypatch.setattr(V, "PRESPLIT_MIN_BATCHES", threshold)
+    for how in ("scan", "split", "memory"):
+        _read_by(monkeypatch, how)
         with pytest.raises(UnreadableInput) as e:
             list(V.iter_portfolio(bad, PEILDATUM, 10, workdir=work))
         messages.append(e.value.message)
         assert _split_dirs(work) == []
-    assert messages[0] == messages[1]
+    assert messages[0] == messages[1] == messages[2]
     assert messages[0].startswith("rooms.parquet: not a readable Parquet file")
