@@ -418,6 +418,12 @@ class MemorySplit:
         return self.batches.pop(i, self.empty)
 
 
+#: Up to this many batches a table is cut with a filter per batch (1M dwellings, 7 tables,
+#: 5 batches: 0.67 CPU-s), beyond it with one ``partition_by`` (1.24 CPU-s, but not
+#: growing with the number of batches).
+_FILTER_MAX_PARTS = 8
+
+
 def split_in_memory(folder: Path, parts: int) -> dict[str, MemorySplit]:
     """Every Parquet table of ``folder`` that has a ``dwelling_id`` column, read whole
     into memory once with the batch of each row (:func:`partition_of`). Memory holds the
@@ -438,7 +444,16 @@ def split_in_memory(folder: Path, parts: int) -> dict[str, MemorySplit]:
         except Exception as e:  # noqa: BLE001
             raise UnreadableInput(f"{path.name}: not a readable Parquet file ({e})") from e
         part = frame.select(partition_of(pl.col(id_col), parts)).to_series()
-        batches = {i: frame.filter(part == i) for i in range(parts)}
+        if parts <= _FILTER_MAX_PARTS:
+            batches = {i: frame.filter(part == i) for i in range(parts)}
+        else:  # one pass; a filter per batch would read the whole table once per batch
+            cut = frame.with_columns(part.alias(_PART))
+            batches = {
+                key[0]: f
+                for key, f in cut.partition_by(
+                    _PART, as_dict=True, include_key=False, maintain_order=True
+                ).items()
+            }
         split[table] = MemorySplit(batches, frame.head(0))
         del frame, part
     return split
