@@ -155,11 +155,9 @@ def _insert_inputs(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame | None) ->
         return
     _wws_inputs = _arrow(rows)  # noqa: F841 - read by DuckDB's replacement scan
     cols = ", ".join(f'"{c}"' for c in rows.columns)
-    # NOT EXISTS, not NOT IN: DuckDB then builds its hash table on the batch, not on the
-    # whole table, which grows over the run (8M stored: 0.13 instead of 0.6 CPU-s a batch)
     con.execute(
-        f"INSERT INTO dwelling_inputs ({cols}) SELECT {cols} FROM _wws_inputs AS i WHERE NOT "
-        "EXISTS (SELECT 1 FROM dwelling_inputs AS d WHERE d.input_hash = i.input_hash)"
+        f"INSERT INTO dwelling_inputs ({cols}) SELECT {cols} FROM _wws_inputs "
+        "WHERE input_hash NOT IN (SELECT input_hash FROM dwelling_inputs)"
     ).fetchall()
 
 
