@@ -23,6 +23,7 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -367,6 +368,19 @@ def _numbered(scan: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
     return scan.with_row_index(ROW, offset=1).select(*columns, ROW)
 
 
+def _tables_with_ids(folder: Path) -> Iterator[tuple[str, Path, pl.LazyFrame, list[str], str]]:
+    """``(table, path, scan, columns, id column)`` of every Parquet table of ``folder`` that
+    has a ``dwelling_id`` column: the tables a batched read can cut by dwelling."""
+    files, _ = table_files(folder)
+    for table, path in files.items():
+        if path.suffix.lower() != ".parquet":
+            continue
+        scan, columns = _scan_parquet(path)
+        id_col = _id_column(columns, _canonical_names(table, path.name, columns)[0])
+        if id_col is not None:
+            yield table, path, scan, columns, id_col
+
+
 def split_parquet(folder: Path, parts: int, out: Path) -> dict[str, Path]:
     """Split every Parquet table of ``folder`` that has a ``dwelling_id`` column once,
     streaming, into the ``parts`` batches of :func:`partition_of`, so that batch ``i``
@@ -378,15 +392,8 @@ def split_parquet(folder: Path, parts: int, out: Path) -> dict[str, Path]:
     Returns the split directory of each table split; a table without ``dwelling_id`` is
     not split (all its rows belong to batch 0, read from the file as before).
     """
-    files, _ = table_files(folder)
     split: dict[str, Path] = {}
-    for table, path in files.items():
-        if path.suffix.lower() != ".parquet":
-            continue
-        scan, columns = _scan_parquet(path)
-        id_col = _id_column(columns, _canonical_names(table, path.name, columns)[0])
-        if id_col is None:
-            continue
+    for table, path, scan, columns, id_col in _tables_with_ids(folder):
         key = {_PART: partition_of(pl.col(id_col), parts)}
         target = pl.PartitionBy(
             out / table, key=key, include_key=False, approximate_bytes_per_file=None
@@ -430,15 +437,8 @@ def split_in_memory(folder: Path, parts: int) -> dict[str, MemorySplit]:
     whole input (about 0.9 GB per million dwellings of the benchmark's portfolio), so
     :func:`pipeline.validate.iter_portfolio` does this only up to a fixed number of
     dwellings. A table without ``dwelling_id`` is not held (batch 0 reads it from the file)."""
-    files, _ = table_files(folder)
     split: dict[str, MemorySplit] = {}
-    for table, path in files.items():
-        if path.suffix.lower() != ".parquet":
-            continue
-        scan, columns = _scan_parquet(path)
-        id_col = _id_column(columns, _canonical_names(table, path.name, columns)[0])
-        if id_col is None:
-            continue
+    for table, path, scan, columns, id_col in _tables_with_ids(folder):
         try:
             frame = _numbered(scan, columns).collect()
         except Exception as e:  # noqa: BLE001

@@ -145,8 +145,8 @@ class Portfolio:
 PRESPLIT_MIN_BATCHES = 6
 
 #: Up to this many dwellings a batched Parquet portfolio is read into memory once and
-#: every batch filtered out of it (:func:`pipeline.ingest.split_in_memory`): no split
-#: files, no rescans. Peak memory stays bounded: above it, split files or scans. 1M
+#: cut into its batches (:func:`pipeline.ingest.split_in_memory`): no split files, no
+#: rescans. Peak memory stays bounded: above it, split files or scans. 1M
 #: dwellings in 5 batches, reading only: read once 0.4 s (0.7 CPU-s) + batch ids 0.2 CPU-s
 #: + filters 1.1 CPU-s, against 5 scans 6.0 s; holds about 0.9 GB more (docs/bench.md).
 IN_MEMORY_MAX_DWELLINGS = 1_250_000
