@@ -388,7 +388,9 @@ def split_parquet(folder: Path, parts: int, out: Path) -> dict[str, Path]:
 
     Rows of batch ``i`` go to ``out/<table>/__part=<i>/`` (polars' partitioned sink, file
     order kept): every column of the file, same names and types, plus ``ROW``. A batch
-    without rows gets no directory. Needs about 1.3 times the input's size on disk.
+    without rows gets no directory. The files are LZ4-compressed, without statistics: they
+    live for one run and are read whole, and zstd cost 8 CPU-s more at 8.2M dwellings
+    (``docs/bench.md``, item 11). Needs about twice the input's size on disk.
     Returns the split directory of each table split; a table without ``dwelling_id`` is
     not split (all its rows belong to batch 0, read from the file as before).
     """
@@ -399,11 +401,13 @@ def split_parquet(folder: Path, parts: int, out: Path) -> dict[str, Path]:
             out / table, key=key, include_key=False, approximate_bytes_per_file=None
         )
         try:
-            _numbered(scan, columns).sink_parquet(target, mkdir=True)
+            _numbered(scan, columns).sink_parquet(
+                target, mkdir=True, compression="lz4", statistics=False
+            )
         except Exception as e:  # noqa: BLE001
             raise UnreadableInput(
                 f"{path.name}: not a readable Parquet file, or its per-batch split could not "
-                f"be written under {out.parent} (free disk space there: about 1.3x the "
+                f"be written under {out.parent} (free disk space there: about 2x the "
                 f"input is needed) ({e})"
             ) from e
         split[table] = out / table

@@ -275,7 +275,7 @@ def score_portfolio(
         raise ExitError(2, getattr(exc, "message", str(exc))) from exc
     rules = rules_label(peildatum)
     # a large Parquet portfolio is split once into per-batch files next to the database
-    # (the operator chose that disk for data; about 1.3x the input, removed afterwards)
+    # (the operator chose that disk for data; about 2x the input, removed afterwards)
     db_dir = Path(db).resolve().parent
     batches = iter_portfolio(
         Path(path), peildatum, batch_size, workdir=db_dir if db_dir.is_dir() else None

@@ -169,7 +169,7 @@ def iter_portfolio(
     tables read into memory once. Above that, with :data:`PRESPLIT_MIN_BATCHES` batches or
     more, the Parquet tables are first split into one file per batch in a temporary
     directory ``wws-split-*`` under ``workdir`` (None: the system's temporary directory),
-    about 1.3 times the input's size on disk. It is removed when the iteration ends, stops
+    about twice the input's size on disk. It is removed when the iteration ends, stops
     early (the generator is closed or collected) or fails. Otherwise every batch scans
     the files. All three give the same batches.
     """
