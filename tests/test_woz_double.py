@@ -31,8 +31,7 @@ def strict(node: Any) -> Any:
             r = strict(part)
             props.update(r.get("properties", {}))
             required += r.get("required", [])
-        out: dict[str, Any] = {"type": "object", "properties": props,
-                               "additionalProperties": False}
+        out: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
         if required:
             out["required"] = required
         return out
@@ -48,7 +47,7 @@ def response_schema(path: str, status: int) -> tuple[dict[str, Any], str, dict[s
     resp = op["responses"].get(str(status))
     if resp is None:  # 429 / 503: the gateway's, not in the WOZ spec; Foutbericht shape
         return strict({"$ref": "#/components/schemas/Foutbericht"}), "application/problem+json", {}
-    (ctype, media), = resp["content"].items()
+    ((ctype, media),) = resp["content"].items()
     return strict(media["schema"]), ctype, resp.get("headers", {})
 
 
@@ -71,8 +70,9 @@ ZOEK = "/wozobjecten"
 @pytest.fixture
 def api(make_double):  # noqa: F811
     double: WozDouble = make_double(generated=45, tls=False, per_minute=1000, per_day=10000)
-    with httpx.Client(base_url=double.base_url, headers={"X-Api-Key": API_KEY,
-                                                         "Accept": "application/hal+json"}) as c:
+    with httpx.Client(
+        base_url=double.base_url, headers={"X-Api-Key": API_KEY, "Accept": "application/hal+json"}
+    ) as c:
         yield double, c
 
 
@@ -123,8 +123,10 @@ def test_no_match_is_200_with_empty_embedded_object(api):
     ("params", "matches"),
     [
         ({"postcode": "2391PH", "huisnummer": 1}, ["999900010002", "999900010003"]),
-        ({"postcode": "2391PH", "huisnummer": 1, "huisletter": "a",
-          "huisnummertoevoeging": "3"}, ["999900010002", "999900010003"]),
+        (
+            {"postcode": "2391PH", "huisnummer": 1, "huisletter": "a", "huisnummertoevoeging": "3"},
+            ["999900010002", "999900010003"],
+        ),
         ({"postcode": "2391PH", "huisnummer": 1, "huisletter": "B"}, []),
         ({"nummeraanduidingIdentificatie": "0518200000606388"}, ["800000014669"]),
         ({"adresseerbaarObjectIdentificatie": "0518010000609764"}, ["800012345678"]),
@@ -140,8 +142,10 @@ def test_search_entries_match_as_the_features_say(api, params, matches):
 
 def test_fields_keeps_identificatie_and_self_link(api):
     _, c = api
-    r = c.get("/wozobjecten/800000014669",
-              params={"fields": "waarden.vastgesteldeWaarde,aanduiding.postcode"})
+    r = c.get(
+        "/wozobjecten/800000014669",
+        params={"fields": "waarden.vastgesteldeWaarde,aanduiding.postcode"},
+    )
     body = check(r, RAADPLEEG)
     assert set(body) == {"identificatie", "waarden", "aanduiding", "_links"}
     assert body["aanduiding"] == {"postcode": "2517GN"}
@@ -154,16 +158,36 @@ def test_fields_keeps_identificatie_and_self_link(api):
     [
         ("/wozobjecten", {}, 400, "paramsRequired", []),
         ("/wozobjecten", {"bestaatniet": "1"}, 400, "paramsRequired", []),
-        ("/wozobjecten", {"rsin": "123456782", "kvkNummer": "12345678"}, 400,
-         "unsupportedCombi", []),
+        (
+            "/wozobjecten",
+            {"rsin": "123456782", "kvkNummer": "12345678"},
+            400,
+            "unsupportedCombi",
+            [],
+        ),
         ("/wozobjecten", {"postcode": "2517GN"}, 400, "paramsCombination", ["huisnummer"]),
         ("/wozobjecten", {"rsin": ""}, 400, "paramsValidation", ["rsin"]),
-        ("/wozobjecten", {"postcode": "2517 gn", "huisnummer": "A"}, 400, "paramsValidation",
-         ["postcode", "huisnummer"]),
-        ("/wozobjecten", {"rsin": "123456782", "pageSize": "101", "page": "0"}, 400,
-         "paramsValidation", ["page", "pageSize"]),
-        ("/wozobjecten", {"rsin": "123456782", "fields": "bestaatniet"}, 400,
-         "paramsValidation", ["fields"]),
+        (
+            "/wozobjecten",
+            {"postcode": "2517 gn", "huisnummer": "A"},
+            400,
+            "paramsValidation",
+            ["postcode", "huisnummer"],
+        ),
+        (
+            "/wozobjecten",
+            {"rsin": "123456782", "pageSize": "101", "page": "0"},
+            400,
+            "paramsValidation",
+            ["page", "pageSize"],
+        ),
+        (
+            "/wozobjecten",
+            {"rsin": "123456782", "fields": "bestaatniet"},
+            400,
+            "paramsValidation",
+            ["fields"],
+        ),
         ("/wozobjecten/800000014669", {"fields": ""}, 400, "paramsValidation", ["fields"]),
         ("/wozobjecten/1", {}, 400, "paramsValidation", ["identificatie"]),
         ("/wozobjecten/123456789012", {}, 404, "notFound", []),
