@@ -342,18 +342,25 @@ PARTITION_SEED = 8_200_000
 _PART = "__part"
 
 
+def dwelling_key(ids: pl.Expr) -> pl.Expr:
+    """What makes rows one dwelling's when batching: the id as text, trimmed."""
+    return ids.cast(pl.String).str.strip_chars()
+
+
 def partition_of(ids: pl.Expr, parts: int) -> pl.Expr:
     """The batch a dwelling belongs to: a hash of its trimmed id modulo ``parts``. Every
     row of a dwelling, in every table, lands in the same batch (a missing id too: polars
     hashes null to a fixed value)."""
-    key = ids.cast(pl.String).str.strip_chars()
-    return (key.hash(PARTITION_SEED) % parts).fill_null(0)
+    return (dwelling_key(ids).hash(PARTITION_SEED) % parts).fill_null(0)
 
 
 def _scan_parquet(path: Path) -> tuple[pl.LazyFrame, list[str]]:
+    # The names come from the file's footer, not from ``scan.collect_schema()``: with
+    # polars 2.1 a scan whose schema was collected no longer pushes a slice down to the
+    # reader (41 slices of 28M rows: 17 CPU-s instead of 1).
     try:
-        scan = pl.scan_parquet(path)
-        return scan, scan.collect_schema().names()
+        columns = list(pl.read_parquet_schema(path))
+        return pl.scan_parquet(path), columns
     except Exception as e:  # noqa: BLE001 - any failure means "not a readable Parquet file"
         raise UnreadableInput(f"{path.name}: not a readable Parquet file ({e})") from e
 
@@ -368,7 +375,7 @@ def _numbered(scan: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
     return scan.with_row_index(ROW, offset=1).select(*columns, ROW)
 
 
-def _tables_with_ids(folder: Path) -> Iterator[tuple[str, Path, pl.LazyFrame, list[str], str]]:
+def tables_with_ids(folder: Path) -> Iterator[tuple[str, Path, pl.LazyFrame, list[str], str]]:
     """``(table, path, scan, columns, id column)`` of every Parquet table of ``folder`` that
     has a ``dwelling_id`` column: the tables a batched read can cut by dwelling."""
     files, _ = table_files(folder)
@@ -395,7 +402,7 @@ def split_parquet(folder: Path, parts: int, out: Path) -> dict[str, Path]:
     not split (all its rows belong to batch 0, read from the file as before).
     """
     split: dict[str, Path] = {}
-    for table, path, scan, columns, id_col in _tables_with_ids(folder):
+    for table, path, scan, columns, id_col in tables_with_ids(folder):
         key = {_PART: partition_of(pl.col(id_col), parts)}
         target = pl.PartitionBy(
             out / table, key=key, include_key=False, approximate_bytes_per_file=None
@@ -429,6 +436,19 @@ class MemorySplit:
         return self.batches.pop(i, self.empty)
 
 
+@dataclass(frozen=True)
+class RowRanges:
+    """A table listed in dwelling order (:mod:`pipeline.row_ranges`): batch ``i`` is rows
+    ``starts[i] <= r < starts[i + 1]`` of its file (0-based), read with a slice; the rows
+    keep their numbers in the whole file."""
+
+    starts: tuple[int, ...]
+
+    def slice(self, i: int) -> tuple[int, int]:
+        """``(offset, length)`` of batch ``i``."""
+        return self.starts[i], self.starts[i + 1] - self.starts[i]
+
+
 #: Up to this many batches a table is cut with a filter per batch (1M dwellings, 7 tables,
 #: 5 batches: 0.67 CPU-s), beyond it with one ``partition_by`` (1.24 CPU-s, but not
 #: growing with the number of batches).
@@ -442,7 +462,7 @@ def split_in_memory(folder: Path, parts: int) -> dict[str, MemorySplit]:
     :func:`pipeline.validate.iter_portfolio` does this only up to a fixed number of
     dwellings. A table without ``dwelling_id`` is not held (batch 0 reads it from the file)."""
     split: dict[str, MemorySplit] = {}
-    for table, path, scan, columns, id_col in _tables_with_ids(folder):
+    for table, path, scan, columns, id_col in tables_with_ids(folder):
         try:
             frame = _numbered(scan, columns).collect()
         except Exception as e:  # noqa: BLE001
@@ -468,13 +488,15 @@ def read_parquet(
     path: Path,
     warnings: list[str],
     partition: tuple[int, int] | None = None,
-    split: Path | MemorySplit | None = None,
+    split: Path | MemorySplit | RowRanges | None = None,
 ) -> RawTable:
     """A Parquet table; with ``partition=(i, k)`` only the rows of batch ``i`` of ``k``,
     with row numbers of the whole file: taken from the table held in memory
     (:class:`MemorySplit`) or read from its own file under ``split`` (see
     :func:`split_parquet`), else filtered out of a lazy scan of the whole file (memory
-    holds one batch, but every batch scans the whole file)."""
+    holds one batch, but every batch scans the whole file). With :class:`RowRanges` batch
+    ``i`` is its slice of the file instead: other dwellings than the hash's batch ``i``,
+    so every table of a run must be read the same way."""
     if partition is None:
         try:
             df = pl.read_parquet(path)
@@ -491,6 +513,8 @@ def read_parquet(
     try:
         if isinstance(split, MemorySplit):
             df = split.batch(i)
+        elif isinstance(split, RowRanges):
+            df = scan.slice(*split.slice(i)).collect()
         elif part is not None and part.is_dir():
             df = pl.read_parquet(part, hive_partitioning=False)
         elif part is not None:  # no rows in this batch
@@ -523,13 +547,14 @@ def read_tables(
     folder: Path,
     partition: tuple[int, int] | None = None,
     csv_cache: dict[str, RawTable] | None = None,
-    split: dict[str, Path] | dict[str, MemorySplit] | None = None,
+    split: dict[str, Path] | dict[str, MemorySplit] | dict[str, RowRanges] | None = None,
 ) -> tuple[dict[str, RawTable], list[str]]:
     """Shape 1: every table present in ``folder``, dwellings first.
 
     With ``partition=(i, k)``: only batch ``i`` of ``k`` (see :func:`partition_of`).
     A Parquet file is taken from ``split`` if it has it (from :func:`split_in_memory` or
-    :func:`split_parquet`), else scanned lazily per batch; a CSV file is read whole once (kept in
+    :func:`split_parquet`) or sliced by its row ranges (:mod:`pipeline.row_ranges`), else
+    scanned lazily per batch; a CSV file is read whole once (kept in
     ``csv_cache``) and split in memory.
     """
     files, warnings = table_files(folder)

@@ -48,6 +48,7 @@ from pipeline.ingest import (
     JsonLine,
     MemorySplit,
     RawTable,
+    RowRanges,
     UnreadableInput,
     count_dwellings,
     input_files,
@@ -60,6 +61,7 @@ from pipeline.ingest import (
     table_files,
 )
 from pipeline.reshape import to_frames
+from pipeline.row_ranges import plan_row_ranges
 from schemas import frames as F
 from schemas.dwelling import (
     BLOCKS,
@@ -151,6 +153,11 @@ PRESPLIT_MIN_BATCHES = 6
 #: + filters 1.1 CPU-s, against 5 scans 6.0 s; holds about 0.9 GB more (docs/bench.md).
 IN_MEMORY_MAX_DWELLINGS = 1_250_000
 
+#: Above :data:`IN_MEMORY_MAX_DWELLINGS`, a Parquet portfolio whose tables list the
+#: dwellings in one order is read in row ranges (:mod:`pipeline.row_ranges`): no split.
+#: 8.2M dwellings, 41 batches: planning 7 s against a 16.5 s split (docs/bench.md).
+ROW_RANGES = True
+
 
 def iter_portfolio(
     path: str | Path,
@@ -166,12 +173,15 @@ def iter_portfolio(
     file, or a portfolio no larger than ``batch_size``, comes as one batch.
 
     A portfolio of at most :data:`IN_MEMORY_MAX_DWELLINGS` dwellings has its Parquet
-    tables read into memory once. Above that, with :data:`PRESPLIT_MIN_BATCHES` batches or
-    more, the Parquet tables are first split into one file per batch in a temporary
-    directory ``wws-split-*`` under ``workdir`` (None: the system's temporary directory),
-    about twice the input's size on disk. It is removed when the iteration ends, stops
-    early (the generator is closed or collected) or fails. Otherwise every batch scans
-    the files. All three give the same batches.
+    tables read into memory once. Above that, if every table is Parquet and lists the
+    dwellings in one order (the usual export), each batch is a range of rows of every
+    file (:mod:`pipeline.row_ranges`). Otherwise, with :data:`PRESPLIT_MIN_BATCHES`
+    batches or more, the Parquet tables are first split into one file per batch in a
+    temporary directory ``wws-split-*`` under ``workdir`` (None: the system's temporary
+    directory), about twice the input's size on disk. It is removed when the iteration
+    ends, stops early (the generator is closed or collected) or fails. Otherwise every
+    batch scans the files. Memory, split and scans give the same batches; row ranges
+    give other batches, with the same guarantee (every row of a dwelling in one batch).
     """
     path = Path(path)
     if batch_size is None or portfolio_kind(path) != "tables":
@@ -186,12 +196,14 @@ def iter_portfolio(
     parquet = any(p.suffix.lower() == ".parquet" for p in files.values())
     tmp = None
     try:
-        split: dict[str, Path] | dict[str, MemorySplit] | None = None
+        split: dict[str, Path] | dict[str, MemorySplit] | dict[str, RowRanges] | None = None
         if parquet and n <= IN_MEMORY_MAX_DWELLINGS:
             split = split_in_memory(path, parts)
-        elif parquet and parts >= PRESPLIT_MIN_BATCHES:
-            tmp = tempfile.TemporaryDirectory(prefix="wws-split-", dir=workdir)
-            split = split_parquet(path, parts, Path(tmp.name))
+        elif parquet:
+            split = plan_row_ranges(path, parts) if ROW_RANGES else None
+            if split is None and parts >= PRESPLIT_MIN_BATCHES:
+                tmp = tempfile.TemporaryDirectory(prefix="wws-split-", dir=workdir)
+                split = split_parquet(path, parts, Path(tmp.name))
         cache: dict = {}
         for i in range(parts):
             batch = load_portfolio(
@@ -209,7 +221,7 @@ def load_portfolio(
     peildatum: dt.date,
     partition: tuple[int, int] | None = None,
     _csv_cache: dict | None = None,
-    _split: dict[str, Path] | dict[str, MemorySplit] | None = None,
+    _split: dict[str, Path] | dict[str, MemorySplit] | dict[str, RowRanges] | None = None,
 ) -> Portfolio:
     """Read, validate and normalise a portfolio (folder of tables or JSON Lines file);
     with ``partition=(i, k)`` only batch ``i`` of ``k`` (see :func:`iter_portfolio`).

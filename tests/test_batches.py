@@ -41,19 +41,24 @@ def parquet_sample(tmp_path_factory):
     return dst
 
 
-@pytest.mark.parametrize("shape", ["parquet", "parquet-files", "parquet-scans", "csv"])
+@pytest.mark.parametrize(
+    "shape", ["parquet", "parquet-ranges", "parquet-files", "parquet-scans", "csv"]
+)
 def test_batch_size_does_not_change_results(tmp_path, parquet_sample, shape, monkeypatch):
     """Parquet read into memory once (the default for up to a million or so dwellings),
-    split into per-batch files, or scanned per batch; CSV read whole and split in memory."""
+    read in row ranges (the files list the dwellings in one order), split into per-batch
+    files, or scanned per batch; CSV read whole and split in memory."""
     import pipeline.validate as validate
 
     if shape != "parquet":
         monkeypatch.setattr(validate, "IN_MEMORY_MAX_DWELLINGS", 0)
+    if shape in ("parquet-files", "parquet-scans"):
+        monkeypatch.setattr(validate, "ROW_RANGES", False)
     if shape == "parquet-scans":
         monkeypatch.setattr(validate, "PRESPLIT_MIN_BATCHES", 10**9)
     src = REPO / "data/sample" if shape == "csv" else parquet_sample
     results = {}
-    sizes = (None, 1000, 7, 1) if shape == "parquet" else (None, 7)
+    sizes = (None, 1000, 7, 1) if shape in ("parquet", "parquet-ranges") else (None, 7)
     for size in sizes:
         db = tmp_path / f"b{size}.duckdb"
         summary = score_portfolio(src, db, PEILDATUM, batch_size=size)
@@ -159,6 +164,7 @@ def test_split_files_live_next_to_the_database_and_are_removed(
     monkeypatch.setattr(validate, "iter_portfolio", spy)
     monkeypatch.setattr(validate, "split_parquet", split_spy)
     monkeypatch.setattr(validate, "IN_MEMORY_MAX_DWELLINGS", 0)
+    monkeypatch.setattr(validate, "ROW_RANGES", False)
     monkeypatch.setattr(validate, "PRESPLIT_MIN_BATCHES", 10**9)
     score_portfolio(parquet_sample, tmp_path / "plain.duckdb", PEILDATUM, batch_size=20)
     monkeypatch.setattr(validate, "PRESPLIT_MIN_BATCHES", 2)

@@ -60,7 +60,9 @@ def _split_dirs(workdir: Path) -> list[Path]:
 
 def _read_by(monkeypatch, how: str, threshold: int = 1) -> None:
     """Make ``iter_portfolio`` scan every file per batch, split the files (from
-    ``threshold`` batches on) or read them into memory once (77 dwellings)."""
+    ``threshold`` batches on) or read them into memory once (77 dwellings); never in row
+    ranges (other batches: ``tests/test_row_ranges.py``)."""
+    monkeypatch.setattr(V, "ROW_RANGES", False)
     monkeypatch.setattr(V, "IN_MEMORY_MAX_DWELLINGS", NEVER if how == "memory" else 0)
     monkeypatch.setattr(V, "PRESPLIT_MIN_BATCHES", threshold if how != "scan" else NEVER)
 

@@ -1,0 +1,169 @@
+"""Batches as row ranges, for Parquet portfolios whose tables list dwellings in one order.
+
+A batched run must put every row of a dwelling, in every table, into the same batch
+(:func:`pipeline.ingest.partition_of` does it by hashing the id). Exports are usually
+written dwelling by dwelling: the dwellings table in some order, and every block table
+(rooms, kitchen, ...) grouped by dwelling in that same order. Then batch ``i`` is simply
+a range of rows of each file, read with a slice (the Parquet reader skips the other row
+groups and pages), and the per-batch split of the files (16.5 s for 8.2 million
+dwellings, about twice the input on disk) is not needed.
+
+:func:`plan_row_ranges` finds those ranges and proves them, or says the portfolio is not
+in such an order (then the hash split is used). The proof gives the same guarantee as
+the hash: all rows whose trimmed ``dwelling_id`` is equal are in one batch. Batch ``i``
+holds the dwellings rows ``[i * per, (i + 1) * per)``; in every block table its range
+ends after the last row whose id is one of those dwellings. A row inside a range whose
+id is not one of the batch's dwellings ("loose": an id missing from the dwellings table,
+or a missing id) is allowed only if its id is no dwelling's at all and all rows with
+that id, in all tables, are in one batch. Duplicate dwelling ids must be in one batch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.ingest import (
+    RowRanges,
+    UnreadableInput,
+    dwelling_key,
+    table_files,
+    tables_with_ids,
+)
+
+#: A window of a block table is first sized to the expected rows of a batch times this;
+#: it is doubled while the batch's last row may lie beyond it, at most ``_MAX_DOUBLINGS``
+#: times: a table that is not in dwelling order is given up on early, not scanned again
+#: for every batch.
+_SLACK = 1.25
+_MAX_DOUBLINGS = 3
+#: More loose rows than this share of the rows looked at means "not in dwelling order".
+_MAX_LOOSE_SHARE = 0.01
+
+
+def plan_row_ranges(folder: Path, parts: int) -> dict[str, RowRanges] | None:
+    """The row ranges of ``parts`` batches of every table of ``folder`` that has a
+    ``dwelling_id`` column, or None if the portfolio is not one whose tables list the
+    dwellings in one order (see the module's docstring), or has a table that is not
+    Parquet. Reads the id columns only (about 1 GB of memory per 8 million dwellings
+    while planning, released before the first batch)."""
+    files, _ = table_files(folder)
+    if any(p.suffix.lower() != ".parquet" for p in files.values()):
+        return None  # a CSV table is partitioned by hash in memory (ingest.partition_table)
+    keys: dict[str, pl.Series] = {}
+    for table, path, scan, _columns, id_col in tables_with_ids(folder):
+        try:
+            keys[table] = scan.select(dwelling_key(pl.col(id_col))).collect().to_series()
+        except Exception as e:  # noqa: BLE001
+            raise UnreadableInput(f"{path.name}: not a readable Parquet file ({e})") from e
+    dwellings = keys.pop("dwellings", None)
+    if dwellings is None:
+        return None
+    return _plan(dwellings, keys, parts)
+
+
+def _plan(
+    dwellings: pl.Series, blocks: dict[str, pl.Series], parts: int
+) -> dict[str, RowRanges] | None:
+    n = len(dwellings)
+    bounds = _dwelling_bounds(dwellings, parts)
+    # block rows whose batch is not proven by membership: (id, batch), checked at the end
+    loose: list[pl.DataFrame] = []
+    starts = {t: [0] for t in blocks}
+    looked = 0
+    for i in range(parts):
+        members = dwellings.slice(bounds[i], bounds[i + 1] - bounds[i]).implode()
+        share = None if i == parts - 1 else (bounds[i + 1] - bounds[i]) / max(n, 1)
+        found = _batch_rows(blocks, {t: s[-1] for t, s in starts.items()}, members, share)
+        if found is None:
+            return None
+        for table, (window, hit) in found.items():
+            outside = window.filter(~hit)
+            if len(outside):
+                loose.append(pl.DataFrame({"id": outside, "batch": i}, schema=_LOOSE))
+            starts[table].append(starts[table][-1] + len(window))
+            looked += len(window)
+        if sum(len(f) for f in loose) > max(1_000, _MAX_LOOSE_SHARE * looked):
+            return None
+    if not _loose_rows_hold(dwellings, bounds, pl.concat([pl.DataFrame(schema=_LOOSE), *loose])):
+        return None
+    ranges = {t: RowRanges(tuple(s)) for t, s in starts.items()}
+    ranges["dwellings"] = RowRanges(tuple(bounds))
+    return ranges
+
+
+def _dwelling_bounds(dwellings: pl.Series, parts: int) -> list[int]:
+    """Batch ``i`` holds dwellings rows ``bounds[i] <= r < bounds[i + 1]``: equal parts,
+    each bound moved past a run of equal ids (a duplicate listed twice in a row) so that
+    the run stays in one batch."""
+    n = len(dwellings)
+    per = -(-n // parts)
+    run = dwellings.rle_id()
+    bounds = [0]
+    for i in range(1, parts):
+        cut = min(i * per, n)
+        if 0 < cut < n:
+            cut = int(run.search_sorted(run[cut - 1], side="right"))
+        bounds.append(max(cut, bounds[-1]))
+    return [*bounds, n]
+
+
+_LOOSE = {"id": pl.String, "batch": pl.Int64}
+
+
+def _dwellings_loose(dwellings: pl.Series, bounds: list[int]) -> pl.DataFrame:
+    """Dwelling rows with a duplicated or missing id, with their batch. Distinct hashes
+    prove distinct ids (0.25 CPU-s for 8.2M ids, the exact check 3.6 s): the exact
+    check runs only if the hashes repeat."""
+    frame = pl.DataFrame({"id": dwellings}).with_row_index("row")
+    shared = pl.col("id").is_null()
+    if dwellings.drop_nulls().hash().n_unique() < len(dwellings) - dwellings.null_count():
+        shared = shared | pl.col("id").is_duplicated()
+    batch = pl.lit(pl.Series(bounds[1:-1], dtype=pl.UInt32)).search_sorted(
+        pl.col("row"), side="right"
+    )
+    return frame.filter(shared).select("id", batch=batch.cast(pl.Int64))
+
+
+def _batch_rows(
+    blocks: dict[str, pl.Series], starts: dict[str, int], members: pl.Series, share: float | None
+) -> dict[str, tuple[pl.Series, pl.Series]] | None:
+    """Per block table, the ids of the batch that starts at row ``starts[table]``, and
+    which of them are ``members`` (the batch's dwelling ids): up to its last member row
+    (the last batch, ``share`` None: all the rest). None if that row lies beyond
+    ``_MAX_DOUBLINGS`` doublings of the expected window (``share`` of the table, with
+    some slack). One ``is_in`` for all tables: it hashes the members once."""
+    size = {
+        t: len(ids) if share is None else int(share * len(ids) * _SLACK) + 64
+        for t, ids in blocks.items()
+    }
+    found: dict[str, tuple[pl.Series, pl.Series]] = {}
+    for _ in range(_MAX_DOUBLINGS + 1):
+        windows = {t: ids.slice(starts[t], size[t]) for t, ids in blocks.items() if t not in found}
+        hits = pl.concat(list(windows.values()), rechunk=False).is_in(members).fill_null(False)
+        at = 0
+        for t, window in windows.items():
+            hit = hits.slice(at, len(window))
+            at += len(window)
+            if share is None:
+                found[t] = window, hit
+            elif len(window) < size[t] or not hit[-1]:
+                rows = hit.arg_true()
+                end = int(rows[-1]) + 1 if len(rows) else 0
+                found[t] = window.head(end), hit.head(end)
+            else:
+                size[t] *= 2
+        if len(found) == len(blocks):
+            return found
+    return None
+
+
+def _loose_rows_hold(dwellings: pl.Series, bounds: list[int], loose: pl.DataFrame) -> bool:
+    """No loose block row has a dwelling's id (it is in another batch than its dwelling),
+    and every id of a loose row, a duplicated dwelling id or a missing id is in one batch."""
+    ids = loose["id"].drop_nulls().unique()
+    if len(ids) and dwellings.is_in(ids.implode()).any():
+        return False
+    shared = pl.concat([loose, _dwellings_loose(dwellings, bounds)])
+    return bool((shared.group_by("id").agg(pl.col("batch").n_unique())["batch"] == 1).all())
