@@ -146,16 +146,18 @@ class Portfolio:
 #: (CPU 40 / 77 s, peak RSS 1.3 / 2.2 GiB).
 PRESPLIT_MIN_BATCHES = 6
 
-#: Up to this many dwellings a batched Parquet portfolio is read into memory once and
-#: cut into its batches (:func:`pipeline.ingest.split_in_memory`): no split files, no
-#: rescans. Peak memory stays bounded: above it, split files or scans. 1M
+#: Up to this many dwellings a batched Parquet portfolio not in dwelling order (see
+#: :data:`ROW_RANGES`) is read into memory once and cut into its batches
+#: (:func:`pipeline.ingest.split_in_memory`): no split files, no rescans. Peak memory
+#: stays bounded: above it, split files or scans. 1M
 #: dwellings in 5 batches, reading only: read once 0.4 s (0.7 CPU-s) + batch ids 0.2 CPU-s
 #: + filters 1.1 CPU-s, against 5 scans 6.0 s; holds about 0.9 GB more (docs/bench.md).
 IN_MEMORY_MAX_DWELLINGS = 1_250_000
 
-#: Above :data:`IN_MEMORY_MAX_DWELLINGS`, a Parquet portfolio whose tables list the
-#: dwellings in one order is read in row ranges (:mod:`pipeline.row_ranges`): no split.
-#: 8.2M dwellings, 41 batches: planning 7 s against a 16.5 s split (docs/bench.md).
+#: A batched Parquet portfolio whose tables list the dwellings in one order is read in
+#: row ranges (:mod:`pipeline.row_ranges`): no split, nothing held. 8.2M dwellings, 41
+#: batches: planning 3-7 s against a 16.5 s split; 1M: as fast as reading it into
+#: memory, 0.5-0.6 GiB less peak RSS (docs/bench.md, item 12).
 ROW_RANGES = True
 
 
@@ -172,11 +174,11 @@ def iter_portfolio(
     in block tables) hold because a dwelling id always falls in one batch. A JSON Lines
     file, or a portfolio no larger than ``batch_size``, comes as one batch.
 
-    A portfolio of at most :data:`IN_MEMORY_MAX_DWELLINGS` dwellings has its Parquet
-    tables read into memory once. Above that, if every table is Parquet and lists the
-    dwellings in one order (the usual export), each batch is a range of rows of every
-    file (:mod:`pipeline.row_ranges`). Otherwise, with :data:`PRESPLIT_MIN_BATCHES`
-    batches or more, the Parquet tables are first split into one file per batch in a
+    If every table is Parquet and lists the dwellings in one order (the usual export),
+    each batch is a range of rows of every file (:mod:`pipeline.row_ranges`). Otherwise
+    a portfolio of at most :data:`IN_MEMORY_MAX_DWELLINGS` dwellings has its Parquet
+    tables read into memory once; above that, with :data:`PRESPLIT_MIN_BATCHES` batches
+    or more, the Parquet tables are first split into one file per batch in a
     temporary directory ``wws-split-*`` under ``workdir`` (None: the system's temporary
     directory), about twice the input's size on disk. It is removed when the iteration
     ends, stops early (the generator is closed or collected) or fails. Otherwise every
@@ -197,13 +199,13 @@ def iter_portfolio(
     tmp = None
     try:
         split: dict[str, Path] | dict[str, MemorySplit] | dict[str, RowRanges] | None = None
-        if parquet and n <= IN_MEMORY_MAX_DWELLINGS:
+        if parquet and ROW_RANGES:
+            split = plan_row_ranges(path, parts)
+        if split is None and parquet and n <= IN_MEMORY_MAX_DWELLINGS:
             split = split_in_memory(path, parts)
-        elif parquet:
-            split = plan_row_ranges(path, parts) if ROW_RANGES else None
-            if split is None and parts >= PRESPLIT_MIN_BATCHES:
-                tmp = tempfile.TemporaryDirectory(prefix="wws-split-", dir=workdir)
-                split = split_parquet(path, parts, Path(tmp.name))
+        elif split is None and parquet and parts >= PRESPLIT_MIN_BATCHES:
+            tmp = tempfile.TemporaryDirectory(prefix="wws-split-", dir=workdir)
+            split = split_parquet(path, parts, Path(tmp.name))
         cache: dict = {}
         for i in range(parts):
             batch = load_portfolio(

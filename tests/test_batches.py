@@ -42,23 +42,24 @@ def parquet_sample(tmp_path_factory):
 
 
 @pytest.mark.parametrize(
-    "shape", ["parquet", "parquet-ranges", "parquet-files", "parquet-scans", "csv"]
+    "shape", ["parquet", "parquet-memory", "parquet-files", "parquet-scans", "csv"]
 )
 def test_batch_size_does_not_change_results(tmp_path, parquet_sample, shape, monkeypatch):
-    """Parquet read into memory once (the default for up to a million or so dwellings),
-    read in row ranges (the files list the dwellings in one order), split into per-batch
-    files, or scanned per batch; CSV read whole and split in memory."""
+    """Parquet read in row ranges (the default: the files list the dwellings in one
+    order), or as when they do not: read into memory once (up to a million or so
+    dwellings), split into per-batch files, or scanned per batch; CSV read whole and split
+    in memory."""
     import pipeline.validate as validate
 
     if shape != "parquet":
-        monkeypatch.setattr(validate, "IN_MEMORY_MAX_DWELLINGS", 0)
-    if shape in ("parquet-files", "parquet-scans"):
         monkeypatch.setattr(validate, "ROW_RANGES", False)
+    if shape in ("parquet-files", "parquet-scans"):
+        monkeypatch.setattr(validate, "IN_MEMORY_MAX_DWELLINGS", 0)
     if shape == "parquet-scans":
         monkeypatch.setattr(validate, "PRESPLIT_MIN_BATCHES", 10**9)
     src = REPO / "data/sample" if shape == "csv" else parquet_sample
     results = {}
-    sizes = (None, 1000, 7, 1) if shape in ("parquet", "parquet-ranges") else (None, 7)
+    sizes = (None, 1000, 7, 1) if shape in ("parquet", "parquet-memory") else (None, 7)
     for size in sizes:
         db = tmp_path / f"b{size}.duckdb"
         summary = score_portfolio(src, db, PEILDATUM, batch_size=size)
