@@ -36,13 +36,14 @@ from pipeline.ingest import (
 )
 
 #: A window of a block table is first sized to the expected rows of a batch times this;
-#: it is doubled while the batch's last row may lie beyond it, at most ``_MAX_DOUBLINGS``
-#: times: a table that is not in dwelling order is given up on early, not scanned again
-#: for every batch.
+#: it is doubled while the batch's last row may lie beyond it (a table whose rows are
+#: not spread evenly over the dwellings, like parking of one complex).
 _SLACK = 1.25
-_MAX_DOUBLINGS = 3
-#: More loose rows than this share of the rows looked at means "not in dwelling order".
+#: More loose rows than this share of the rows looked at (or of a window being doubled)
+#: means "not in dwelling order": such a table is given up on early, not read again for
+#: every batch.
 _MAX_LOOSE_SHARE = 0.01
+_MIN_LOOSE = 1_000
 
 
 class Ids(Protocol):
@@ -116,7 +117,7 @@ def _plan(
                 loose.append(pl.DataFrame({"id": outside, "batch": i}, schema=_LOOSE))
             starts[table].append(starts[table][-1] + len(window))
             looked += len(window)
-        if sum(len(f) for f in loose) > max(1_000, _MAX_LOOSE_SHARE * looked):
+        if sum(len(f) for f in loose) > max(_MIN_LOOSE, _MAX_LOOSE_SHARE * looked):
             return None
     if not _loose_rows_hold(dwellings, bounds, pl.concat([pl.DataFrame(schema=_LOOSE), *loose])):
         return None
@@ -163,15 +164,16 @@ def _batch_rows(
 ) -> dict[str, tuple[pl.Series, pl.Series]] | None:
     """Per block table, the ids of the batch that starts at row ``starts[table]``, and
     which of them are ``members`` (the batch's dwelling ids): up to its last member row
-    (the last batch, ``share`` None: all the rest). None if that row lies beyond
-    ``_MAX_DOUBLINGS`` doublings of the expected window (``share`` of the table, with
-    some slack). One ``is_in`` for all tables: it hashes the members once."""
+    (the last batch, ``share`` None: all the rest). The window first holds the expected
+    rows (``share`` of the table, with some slack) and is doubled while it ends on a
+    member row. None if a window to be doubled has too many rows of other ids (not in
+    dwelling order). One ``is_in`` for all tables: it hashes the members once."""
     size = {
         t: len(ids) if share is None else int(share * len(ids) * _SLACK) + 64
         for t, ids in blocks.items()
     }
     found: dict[str, tuple[pl.Series, pl.Series]] = {}
-    for _ in range(_MAX_DOUBLINGS + 1):
+    while len(found) < len(blocks):
         windows = {t: ids.slice(starts[t], size[t]) for t, ids in blocks.items() if t not in found}
         hits = pl.concat(list(windows.values()), rechunk=False).is_in(members).fill_null(False)
         at = 0
@@ -184,11 +186,11 @@ def _batch_rows(
                 rows = hit.arg_true()
                 end = int(rows[-1]) + 1 if len(rows) else 0
                 found[t] = window.head(end), hit.head(end)
+            elif len(window) - hit.sum() > max(_MIN_LOOSE, _MAX_LOOSE_SHARE * len(window)):
+                return None
             else:
                 size[t] *= 2
-        if len(found) == len(blocks):
-            return found
-    return None
+    return found
 
 
 def _loose_rows_hold(dwellings: pl.Series, bounds: list[int], loose: pl.DataFrame) -> bool:

@@ -112,6 +112,16 @@ def test_unknown_ids_and_a_repeated_dwelling_kept_together_are_planned():
     assert ranges["rooms"].starts == (0, 5, 6)
 
 
+def test_rows_bunched_in_one_batch_are_planned():
+    """Parking of one complex: 10 of 200 dwellings hold 10,000 of 10,190 rows, 14x the
+    rows the planner expects in a batch of 10 dwellings (its window is doubled)."""
+    dwellings = [f"W{i}" for i in range(200)]
+    parking = [d for i, d in enumerate(dwellings) for _ in range(1000 if 100 <= i < 110 else 1)]
+    ranges = _run(dwellings, {"parking": parking}, 20)
+    assert ranges is not None
+    assert ranges["parking"].slice(10) == (100, 10_000)
+
+
 # ------------------------------------------------------------------ real files, end to end
 
 
