@@ -355,19 +355,31 @@ def partition_of(ids: pl.Expr, parts: int) -> pl.Expr:
 
 
 def _scan_parquet(path: Path) -> tuple[pl.LazyFrame, list[str]]:
+    """A lazy scan of the file and its column names."""
     # The names come from the file's footer, not from ``scan.collect_schema()``: with
     # polars 2.1 a scan whose schema was collected no longer pushes a slice down to the
     # reader (41 slices of 28M rows: 17 CPU-s instead of 1).
     try:
-        columns = list(pl.read_parquet_schema(path))
-        return pl.scan_parquet(path), columns
+        schema = pl.read_parquet_schema(path)
     except Exception as e:  # noqa: BLE001 - any failure means "not a readable Parquet file"
         raise UnreadableInput(f"{path.name}: not a readable Parquet file ({e})") from e
+    return pl.scan_parquet(path), list(schema)
 
 
-def _id_column(columns: list[str], names: list[str | None]) -> str | None:
-    """The file's header read as ``dwelling_id`` (``names``: its canonical names), if any."""
-    return columns[names.index("dwelling_id")] if "dwelling_id" in names else None
+def _id_column(path: Path, columns: list[str], names: list[str | None]) -> str | None:
+    """The file's header read as ``dwelling_id`` (``names``: its canonical names), if any.
+    It must hold plain values: batching casts it to text, so a nested one is refused here
+    with validation's message (an unbatched run's) instead of failing inside polars."""
+    if "dwelling_id" not in names:
+        return None
+    id_col = columns[names.index("dwelling_id")]
+    dtype = pl.read_parquet_schema(path)[id_col]
+    if dtype.is_nested():
+        raise UnreadableInput(
+            f"{path.name}: column 'dwelling_id' holds nested data ({dtype}); "
+            "a table column must hold plain values"
+        )
+    return id_col
 
 
 def _numbered(scan: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
@@ -383,7 +395,7 @@ def tables_with_ids(folder: Path) -> Iterator[tuple[str, Path, pl.LazyFrame, lis
         if path.suffix.lower() != ".parquet":
             continue
         scan, columns = _scan_parquet(path)
-        id_col = _id_column(columns, _canonical_names(table, path.name, columns)[0])
+        id_col = _id_column(path, columns, _canonical_names(table, path.name, columns)[0])
         if id_col is not None:
             yield table, path, scan, columns, id_col
 
@@ -507,7 +519,7 @@ def read_parquet(
     scan, columns = _scan_parquet(path)
     names, unknown = _canonical_names(table, path.name, columns)
     i, k = partition
-    id_col = _id_column(columns, names)
+    id_col = _id_column(path, columns, names)
     scan = _numbered(scan, columns)
     part = split / f"{_PART}={i}" if isinstance(split, Path) else None
     try:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import pipeline.validate as V
-from pipeline.ingest import RowRanges
+from pipeline.ingest import RowRanges, UnreadableInput
 from pipeline.row_ranges import _plan, plan_row_ranges
 from tests.paths import REPO
 from tests.test_ingest import _polars_copy_as_parquet
@@ -199,6 +199,33 @@ def test_files_out_of_dwelling_order_are_split_by_hash(sample, tmp_path, monkeyp
     hashed = _all_batches(shuffled, 16, False, monkeypatch, tmp_path)
     for name, frame in _union(batches).items():
         assert_frame_equal(frame, _union(hashed)[name], check_exact=True)
+
+
+@pytest.mark.parametrize("how", ["ranges", "memory", "split", "scans", "whole"])
+def test_a_nested_dwelling_id_is_refused_alike_however_the_input_is_read(
+    sample, tmp_path, monkeypatch, how
+):
+    """Batching casts the id to text; a list column used to fail inside polars (an
+    internal error, exit 4) in a batched run. Now every way says what validation says."""
+    nested = tmp_path / "nested"
+    nested.mkdir()
+    for f in sample.glob("*.parquet"):
+        df = pl.read_parquet(f)
+        if f.stem == "kitchen":
+            df = df.with_columns(pl.concat_list("dwelling_id").alias("dwelling_id"))
+        df.write_parquet(nested / f.name)
+    monkeypatch.setattr(V, "ROW_RANGES", how == "ranges")
+    monkeypatch.setattr(V, "IN_MEMORY_MAX_DWELLINGS", 10**9 if how == "memory" else 0)
+    monkeypatch.setattr(V, "PRESPLIT_MIN_BATCHES", 1 if how == "split" else 10**9)
+    with pytest.raises(UnreadableInput) as e:
+        if how == "whole":
+            V.load_portfolio(nested, PEILDATUM)
+        else:
+            list(V.iter_portfolio(nested, PEILDATUM, 10, workdir=tmp_path))
+    assert e.value.message == (
+        "kitchen.parquet: column 'dwelling_id' holds nested data (List(String)); "
+        "a table column must hold plain values"
+    )
 
 
 def test_a_csv_table_among_parquet_tables_gets_no_plan(sample, tmp_path):
