@@ -565,7 +565,8 @@ def read_tables(
 ) -> tuple[dict[str, RawTable], list[str]]:
     """Shape 1: every table present in ``folder``, dwellings first.
 
-    With ``partition=(i, k)``: only batch ``i`` of ``k`` (see :func:`partition_of`).
+    With ``partition=(i, k)``: only batch ``i`` of ``k`` (see :func:`partition_of`; with
+    :class:`RowRanges` the batch is a slice of the file instead).
     A Parquet file is taken from ``split`` if it has it (from :func:`split_in_memory` or
     :func:`split_parquet`) or sliced by its row ranges (:mod:`pipeline.row_ranges`), else
     scanned lazily per batch; a CSV file is read whole once (kept in

@@ -11,8 +11,9 @@ dwellings, about twice the input on disk) is not needed.
 :func:`plan_row_ranges` finds those ranges and proves them, or says the portfolio is not
 in such an order (then the hash split is used). The proof gives the same guarantee as
 the hash: all rows whose trimmed ``dwelling_id`` is equal are in one batch. Batch ``i``
-holds the dwellings rows ``[i * per, (i + 1) * per)``; in every block table its range
-ends after the last row whose id is one of those dwellings. A row inside a range whose
+holds an equal part of the dwellings rows (a bound moved past an id listed twice in a
+row); in every block table its range ends after the last row whose id is one of those
+dwellings. A row inside a range whose
 id is not one of the batch's dwellings ("loose": an id missing from the dwellings table,
 or a missing id) is allowed only if its id is no dwelling's at all and all rows with
 that id, in all tables, are in one batch. Duplicate dwelling ids must be in one batch.
@@ -39,9 +40,9 @@ from pipeline.ingest import (
 #: it is doubled while the batch's last row may lie beyond it (a table whose rows are
 #: not spread evenly over the dwellings, like parking of one complex).
 _SLACK = 1.25
-#: More loose rows than this share of the rows looked at (or of a window being doubled)
-#: means "not in dwelling order": such a table is given up on early, not read again for
-#: every batch.
+#: More loose rows than this share of the rows looked at (or of a window being doubled),
+#: and more than ``_MIN_LOOSE``, means "not in dwelling order": such a table is given up
+#: on early, not read again for every batch.
 _MAX_LOOSE_SHARE = 0.01
 _MIN_LOOSE = 1_000
 
@@ -104,7 +105,7 @@ def _plan(
     # block rows whose batch is not proven by membership: (id, batch), checked at the end
     loose: list[pl.DataFrame] = []
     starts = {t: [0] for t in blocks}
-    looked = 0
+    looked = n_loose = 0
     for i in range(parts):
         members = dwellings.slice(bounds[i], bounds[i + 1] - bounds[i]).implode()
         share = None if i == parts - 1 else (bounds[i + 1] - bounds[i]) / max(n, 1)
@@ -117,7 +118,8 @@ def _plan(
                 loose.append(pl.DataFrame({"id": outside, "batch": i}, schema=_LOOSE))
             starts[table].append(starts[table][-1] + len(window))
             looked += len(window)
-        if sum(len(f) for f in loose) > max(_MIN_LOOSE, _MAX_LOOSE_SHARE * looked):
+            n_loose += len(outside)
+        if n_loose > max(_MIN_LOOSE, _MAX_LOOSE_SHARE * looked):
             return None
     if not _loose_rows_hold(dwellings, bounds, pl.concat([pl.DataFrame(schema=_LOOSE), *loose])):
         return None

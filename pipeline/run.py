@@ -274,8 +274,9 @@ def score_portfolio(
     except (UnreadableInput, OSError) as exc:
         raise ExitError(2, getattr(exc, "message", str(exc))) from exc
     rules = rules_label(peildatum)
-    # a large Parquet portfolio is split once into per-batch files next to the database
-    # (the operator chose that disk for data; about 2x the input, removed afterwards)
+    # a large Parquet portfolio not in dwelling order is split once into per-batch files
+    # next to the database (the operator chose that disk for data; about 2x the input,
+    # removed afterwards)
     db_dir = Path(db).resolve().parent
     batches = iter_portfolio(
         Path(path), peildatum, batch_size, workdir=db_dir if db_dir.is_dir() else None
