@@ -56,6 +56,35 @@ LINES: dict[str, pl.DataType] = {
     "points": LINE_POINTS,
 }
 
+#: the lines as the vectorised engine hands them to the store: quantity and points as
+#: integers in 1/10 000 (``*_e4``), text columns possibly categorical
+LINES_E4: dict[str, pl.DataType] = {
+    "dwelling_id": pl.String,
+    "rubriek": pl.String,
+    "line": pl.String,
+    "label": pl.String,
+    "quantity_e4": pl.Int64,
+    "unit": pl.String,
+    "points_e4": pl.Int64,
+}
+#: line units per point in :data:`LINES_E4`
+LINE_UNITS = 10_000
+
+
+def lines_from_e4(frame: pl.DataFrame) -> pl.DataFrame:
+    """A :data:`LINES_E4` frame as :data:`LINES` (exact: integer to decimal, then divided)."""
+
+    def dec(col: str, dtype: pl.Decimal) -> pl.Expr:
+        return (pl.col(col).cast(pl.Decimal(38, 4)) / LINE_UNITS).cast(dtype)
+
+    return frame.select(
+        pl.col("dwelling_id", "rubriek", "line", "label").cast(pl.String),
+        dec("quantity_e4", QUANTITY).alias("quantity"),
+        pl.col("unit").cast(pl.String),
+        dec("points_e4", LINE_POINTS).alias("points"),
+    )
+
+
 REJECTS: dict[str, pl.DataType] = {
     "source": pl.String,
     "row_number": pl.Int64,
@@ -291,8 +320,9 @@ class ScoredFrames:
     ``points``, ``max_rent`` and ``sector`` it would get with rubriek 4 from the build-year
     table instead of its label or index (the ``label_expiry`` view).
 
-    ``breakdown`` may be given as a zero-argument function that builds the frame: it is
-    then built on first access only. ``breakdown_wide`` (the vectorised engine): the same
+    ``breakdown`` and ``lines`` may be given as zero-argument functions that build the
+    frame: it is then built on first access only (a run builds the lines in its writer
+    thread, see ``pipeline.engine.score._assemble_lines``). ``breakdown_wide`` (the vectorised engine): the same
     points as one row per dwelling, ``(kind, frame)`` per kind with ``dwelling_id`` and one
     Int64 column of quarter points per rubriek code of the kind (law order); the store
     writes it with one ``UNPIVOT`` in DuckDB instead of moving 13-14 rows per dwelling
@@ -325,10 +355,13 @@ class ScoredFrames:
     @property
     def lines(self) -> pl.DataFrame | None:
         """The lines with exactly the :data:`LINES` dtypes (a scorer may hand them over with
-        categorical text columns: :attr:`lines_for_store`)."""
-        if self._lines is not None and self._lines.schema != pl.Schema(LINES):
-            self._lines = self._lines.select(pl.col(c).cast(t) for c, t in LINES.items())
-        return self._lines
+        categorical text columns or as :data:`LINES_E4`: :attr:`lines_for_store`)."""
+        frame = self.lines_for_store
+        if frame is not None and "points_e4" in frame.columns:
+            self._lines = frame = lines_from_e4(frame)
+        elif frame is not None and frame.schema != pl.Schema(LINES):
+            self._lines = frame = frame.select(pl.col(c).cast(t) for c, t in LINES.items())
+        return frame
 
     @lines.setter
     def lines(self, frame: pl.DataFrame | None) -> None:
@@ -336,8 +369,11 @@ class ScoredFrames:
 
     @property
     def lines_for_store(self) -> pl.DataFrame | None:
-        """The lines as the scorer made them (text columns possibly categorical, which
-        DuckDB reads as dictionary-encoded VARCHAR without converting every row)."""
+        """The lines as the scorer made them: :data:`LINES`, or :data:`LINES_E4` (the
+        vectorised engine), text columns possibly categorical (DuckDB reads them as
+        dictionary-encoded VARCHAR without converting every row)."""
+        if callable(self._lines):
+            self._lines = self._lines()
         return self._lines
 
     @breakdown.setter

@@ -148,3 +148,53 @@ def test_breakdown_from_the_wide_form_equals_the_long_frame(tmp_path):
         con.close()
     assert len(tables[0]) == frames["dwellings"].height * 13 + 22  # 22 non-independent: 14
     assert tables[0] == tables[1]
+
+
+def test_lines_in_line_units_stored_exactly(tmp_path):
+    """The engine hands its lines over in integer line units (``LINES_E4``): DuckDB makes
+    them decimal on insert, ``ScoredFrames.lines`` in polars. Both must give the same exact
+    decimals, for the sample's two kinds and for values beyond a double's exact range."""
+    from pipeline.engine import score_frames as engine
+    from pipeline.validate import load_portfolio
+    from schemas import output as O
+    from tests.paths import REPO
+
+    frames = load_portfolio(REPO / "data/sample", PEILDATUM).frames
+    scored = engine(frames, PEILDATUM)
+    assert "points_e4" in scored.lines_for_store.columns
+    odd = pl.DataFrame(
+        {
+            "dwelling_id": ["X", "X", "Y"],
+            "rubriek": ["WOZ", "OVZ", "OVZ"],
+            "line": ["woz.waarde", "ovz.afronding", "ovz.rooms[1]"],
+            "label": ["a", "b", "c"],
+            "quantity_e4": [999_999_999_999_9999, None, 1],
+            "unit": ["EUR", None, "m2"],
+            "points_e4": [-1, -99_999_999_999_999, 2_500],
+        },
+        schema=O.LINES_E4,
+    )
+    want = {
+        ("X", "woz.waarde"): (Decimal("999999999999.9999"), Decimal("-0.0001")),
+        ("X", "ovz.afronding"): (None, Decimal("-9999999999.9999")),
+        ("Y", "ovz.rooms[1]"): (Decimal("0.0001"), Decimal("0.25")),
+    }
+    both = O.ScoredFrames(O.empty(O.SCORES), O.empty(O.BREAKDOWN), lambda: odd)
+    got = {(r[0], r[2]): (r[4], r[6]) for r in both.lines.iter_rows()}
+    assert got == want
+    assert both.lines.schema == pl.Schema(O.LINES)
+
+    con = store.connect(tmp_path / "e4.duckdb")
+    store.write_run(con, _run("r1"), scored, _rejects())
+    store.write_run(con, _run("r2"), both, _rejects())
+    cols = "dwelling_id, rubriek, line, label, quantity, unit, points"
+    stored = con.execute(
+        f"SELECT {cols} FROM breakdown_lines WHERE run_id = 'r1' ORDER BY ALL"
+    ).fetchall()
+    odd_stored = con.execute(
+        "SELECT dwelling_id, line, quantity, points FROM breakdown_lines WHERE run_id = 'r2'"
+    ).fetchall()
+    con.close()
+    assert stored == sorted(scored.lines.iter_rows(), key=lambda r: tuple(str(v) for v in r))
+    assert len(stored) > 1000
+    assert {(r[0], r[1]): (r[2], r[3]) for r in odd_stored} == want
