@@ -40,6 +40,14 @@ def _positive(text: str) -> int:
     return value
 
 
+def _memory_size(text: str) -> str:
+    from pipeline.store import MEMORY_SIZE
+
+    if not MEMORY_SIZE.match(text):
+        raise argparse.ArgumentTypeError("expected a size such as 1GB, 2GB or 512MB")
+    return text.strip()
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # usage errors exit 2, as the contract says
         self.print_usage(sys.stderr)
@@ -83,6 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=200_000,
         metavar="N",
         help="dwellings per batch for large table portfolios (default 200000)",
+    )
+    s.add_argument(
+        "--duckdb-memory",
+        type=_memory_size,
+        default=None,
+        metavar="SIZE",
+        help="DuckDB's memory limit for the run, e.g. 2GB (default 1GB; beyond it DuckDB "
+        "drops cached blocks and spills to disk)",
     )
 
     c = sub.add_parser("changes", help="what changed between two succeeded runs, and why")
@@ -325,6 +341,7 @@ def _dispatch(args) -> int:
                 if_changed=args.if_changed,
                 lock_timeout=args.lock_timeout,
                 batch_size=args.batch_size,
+                duckdb_memory=args.duckdb_memory or run.DEFAULT_DUCKDB_MEMORY,
                 log=log,
                 progress=progress,
             )

@@ -37,6 +37,9 @@ class ExitError(Exception):
 
 @dataclass
 class RunSummary:
+    """What a run did. ``scores``: ``points`` and ``sector`` of every dwelling scored (for
+    the summary's distribution; the results themselves are in the database)."""
+
     run_id: str | None
     db: str | None
     peildatum: dt.date
@@ -239,6 +242,11 @@ class _Overlap:
             self._pool.shutdown(wait=True)
 
 
+#: DuckDB's memory limit during ``wws score`` (docs/bench.md, item 14): enough for its
+#: inserts and the ``dwelling_inputs`` check of 8.2M dwellings, spilling to disk beyond
+DEFAULT_DUCKDB_MEMORY = "1GB"
+
+
 def score_portfolio(
     path: str | Path,
     db: str | Path,
@@ -252,6 +260,7 @@ def score_portfolio(
     batch_size: int | None = DEFAULT_BATCH_SIZE,
     log=None,
     progress=None,
+    duckdb_memory: str | None = DEFAULT_DUCKDB_MEMORY,
 ) -> RunSummary:
     """``wws score``: validate, score and write one run (all or nothing).
 
@@ -260,7 +269,9 @@ def score_portfolio(
     appended inside the run's one transaction, so memory holds one batch and the result
     does not depend on the batch size. A failure after the database was opened leaves
     earlier runs as they were plus one ``failed`` run record saying what went wrong.
-    ``progress(done, total)`` is called after every batch.
+    ``progress(done, total)`` is called after every batch. ``duckdb_memory``: DuckDB's
+    memory limit for the run (its cache of written blocks otherwise grows with the
+    portfolio; ``None``: DuckDB's default of 80 % of RAM).
     """
     from pipeline.ingest import UnreadableInput, input_sha256
     from pipeline.validate import iter_portfolio
@@ -285,7 +296,7 @@ def score_portfolio(
         first = next(batches)  # reads (and validates) the first batch: unreadable -> exit 2
     except UnreadableInput as exc:
         raise ExitError(2, str(exc)) from exc
-    con = store.connect(db, wait_seconds=lock_timeout)
+    con = store.connect(db, wait_seconds=lock_timeout, memory_limit=duckdb_memory)
     run = store.RunRecord(
         run_id=store.new_run_id(started),
         started_at=started,
@@ -351,7 +362,10 @@ def score_portfolio(
                     ),
                 )
                 run.dwellings_scored += scored.scores.height
-                summaries.append(scored.scores.select("dwelling_id", "kind", "points", "sector"))
+                # what the summary needs, 8 bytes per dwelling (8.2M: 66 MB, not 0.5 GB)
+                summaries.append(
+                    scored.scores.select("points", pl.col("sector").cast(pl.Categorical))
+                )
                 all_rejects.append(rejects)
                 if progress is not None:
                     progress(read, portfolio.input_dwellings or read)

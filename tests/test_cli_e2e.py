@@ -206,3 +206,23 @@ def test_validate_exit_codes(tmp_path):
     body = json.loads((EXAMPLES / "A_81065000089.json").read_text())
     good.write_text(json.dumps({**body, "dwelling_id": "A", "kind": "zelfstandig"}) + "\n")
     assert wws("validate", str(good), "--peildatum", "2026-07-01").returncode == 0
+
+
+def test_duckdb_memory_limit(sample_db, tmp_path):
+    """``--duckdb-memory``: a small limit gives the same tables (DuckDB spills or drops its
+    cache instead); a malformed size is a usage error that writes nothing."""
+    db = tmp_path / "small.duckdb"
+    r = wws("score", str(SAMPLE), "--db", str(db), "--peildatum", "2026-07-01",
+            "--duckdb-memory", "64MB")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    for q in (
+        "SELECT dwelling_id, points, points_exact, max_rent, sector FROM scores ORDER BY 1",
+        "SELECT dwelling_id, rubriek, line, label, quantity, unit, points FROM breakdown_lines "
+        "ORDER BY ALL",
+    ):
+        assert rows(db, q) == rows(sample_db, q)
+    bad = tmp_path / "bad.duckdb"
+    r = wws("score", str(SAMPLE), "--db", str(bad), "--duckdb-memory", "lots")
+    assert r.returncode == 2
+    assert "--duckdb-memory" in r.stderr and "1GB" in r.stderr
+    assert not bad.exists()

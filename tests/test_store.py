@@ -198,3 +198,14 @@ def test_lines_in_line_units_stored_exactly(tmp_path):
     assert stored == sorted(scored.lines.iter_rows(), key=lambda r: tuple(str(v) for v in r))
     assert len(stored) > 1000
     assert {(r[0], r[1]): (r[2], r[3]) for r in odd_stored} == want
+
+
+def test_connect_sets_the_memory_limit(tmp_path):
+    con = store.connect(tmp_path / "m.duckdb", memory_limit="300MB")
+    value, unit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0].split()
+    con.close()
+    factor = {"MiB": 2**20, "MB": 10**6, "GiB": 2**30, "GB": 10**9}[unit]
+    assert float(value) * factor == pytest.approx(300e6, rel=0.01)
+    with pytest.raises(ValueError, match="expected a size"):
+        store.connect(tmp_path / "n.duckdb", memory_limit="300MB; DROP TABLE runs")
+    assert not (tmp_path / "n.duckdb").exists()
