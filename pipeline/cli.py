@@ -16,7 +16,7 @@ from decimal import Decimal
 import polars as pl
 
 from pipeline import __version__
-from pipeline.run import ENGINES, ExitError, RunSummary
+from pipeline.run import DEFAULT_DUCKDB_MEMORY, ENGINES, ExitError, RunSummary
 
 
 def _date(text: str) -> dt.date:
@@ -95,10 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--duckdb-memory",
         type=_memory_size,
-        default=None,
+        default=DEFAULT_DUCKDB_MEMORY,
         metavar="SIZE",
-        help="DuckDB's memory limit for the run, e.g. 2GB (default 1GB; beyond it DuckDB "
-        "drops cached blocks and spills to disk)",
+        help=f"DuckDB's memory limit for the run, e.g. 2GB (default {DEFAULT_DUCKDB_MEMORY}; "
+        "beyond it DuckDB drops cached blocks and spills to disk)",
     )
 
     c = sub.add_parser("changes", help="what changed between two succeeded runs, and why")
@@ -341,7 +341,7 @@ def _dispatch(args) -> int:
                 if_changed=args.if_changed,
                 lock_timeout=args.lock_timeout,
                 batch_size=args.batch_size,
-                duckdb_memory=args.duckdb_memory or run.DEFAULT_DUCKDB_MEMORY,
+                duckdb_memory=args.duckdb_memory,
                 log=log,
                 progress=progress,
             )

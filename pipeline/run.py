@@ -279,7 +279,10 @@ def score_portfolio(
     log = log or (lambda event, **kw: None)
     check_peildatum(peildatum)
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    log("run_started", input=str(path), db=str(db), peildatum=peildatum.isoformat(), engine=engine)
+    log(
+        "run_started", input=str(path), db=str(db), peildatum=peildatum.isoformat(),
+        engine=engine, duckdb_memory=duckdb_memory or "default",
+    )  # fmt: skip
     try:
         sha = input_sha256(Path(path))
     except (UnreadableInput, OSError) as exc:

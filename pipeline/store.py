@@ -13,12 +13,14 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from schemas import output as O
+from schemas.numbers import E4
 
 
 class StoreBusy(RuntimeError):
@@ -195,32 +197,43 @@ def _insert_breakdown(con: duckdb.DuckDBPyConnection, run_id: str, scored: O.Sco
             f"WHEN '{c}' THEN '{n.replace(chr(39), chr(39) * 2)}'" for c, n in names.items()
         )
         _wws_wide = _arrow(wide, len(names))  # noqa: F841 - read by DuckDB's replacement scan
-        # q is in quarter points: q * 0.25 is exact in DECIMAL (2 decimals at most)
+        # q is in quarter points
         con.execute(
             "INSERT INTO breakdown (run_id, dwelling_id, rubriek, rubriek_name, points) "
             f"SELECT ?, dwelling_id, rubriek, CASE rubriek {name_of} END, "
-            "CAST(CAST(q AS DECIMAL(18, 0)) * 0.25 AS DECIMAL(9, 2)) "
+            f"{_decimal_sql('q', 4, O.POINTS)} "
             f"FROM (UNPIVOT _wws_wide ON {codes} INTO NAME rubriek VALUE q)",
             [run_id],
         ).fetchall()
 
 
+def _decimal_sql(column: str, units: int, dtype: pl.Decimal) -> str:
+    """SQL for ``column`` (integers in 1/``units``) as the DECIMAL of ``dtype``: the
+    product with the exact decimal 1/``units`` (``0.25``, ``0.0001``), never a double."""
+    step = Decimal(1) / units
+    return (
+        f"CAST(CAST({column} AS DECIMAL(18, 0)) * {step} "
+        f"AS DECIMAL({dtype.precision}, {dtype.scale}))"
+    )
+
+
 def _insert_lines(con: duckdb.DuckDBPyConnection, run_id: str, lines: pl.DataFrame | None) -> None:
     """``breakdown_lines`` rows, from :data:`schemas.output.LINES` or ``LINES_E4`` (integer
-    line units, made decimal here: ``v * 0.0001`` is exact in DECIMAL, and DuckDB does it
-    at no measurable cost where polars spent 0.3 CPU-s per 200,000 dwellings)."""
+    line units, made decimal here, exactly, by DuckDB at no measurable cost where polars
+    spent 0.3 CPU-s per 200,000 dwellings)."""
     if lines is None or "points_e4" not in lines.columns:
         _insert(con, "breakdown_lines", run_id, lines)
         return
     if lines.height == 0:
         return
     _wws_lines = _arrow(lines)  # noqa: F841 - read by DuckDB's replacement scan
+    quantity = _decimal_sql("quantity_e4", E4, O.QUANTITY)
+    points = _decimal_sql("points_e4", E4, O.LINE_POINTS)
     con.execute(
         "INSERT INTO breakdown_lines "
         "(run_id, dwelling_id, rubriek, line, label, quantity, unit, points) "
-        "SELECT ?, dwelling_id, rubriek, line, label, "
-        "CAST(CAST(quantity_e4 AS DECIMAL(18, 0)) * 0.0001 AS DECIMAL(16, 4)), unit, "
-        "CAST(CAST(points_e4 AS DECIMAL(18, 0)) * 0.0001 AS DECIMAL(14, 4)) FROM _wws_lines",
+        f"SELECT ?, dwelling_id, rubriek, line, label, {quantity}, unit, {points} "
+        "FROM _wws_lines",
         [run_id],
     ).fetchall()
 

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+import polars as pl
+
+#: units per point of a breakdown line's quantity and points (4 decimals, :func:`line4`)
+E4 = 10_000
+
 MICRO = Decimal("0.000001")
 CENT = Decimal("0.01")
 ONE = Decimal("1")
@@ -49,3 +54,8 @@ def floor(x: Decimal) -> Decimal:
 def line4(x: Decimal) -> Decimal:
     """A breakdown line's points: 4 decimals, half away from zero (``schemas.results``)."""
     return x.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def to_decimal(e4_col: pl.Expr, dtype: pl.Decimal, scale_units: int = E4) -> pl.Expr:
+    """An integer in 1/``scale_units`` units as an exact ``pl.Decimal`` of ``dtype``."""
+    return (e4_col.cast(pl.Decimal(38, 4)) / scale_units).cast(dtype)

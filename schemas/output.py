@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from schemas.numbers import to_decimal
+
 POINTS = pl.Decimal(9, 2)
 MONEY = pl.Decimal(10, 2)
 PCT = pl.Decimal(5, 2)
@@ -67,21 +69,15 @@ LINES_E4: dict[str, pl.DataType] = {
     "unit": pl.String,
     "points_e4": pl.Int64,
 }
-#: line units per point in :data:`LINES_E4`
-LINE_UNITS = 10_000
 
 
 def lines_from_e4(frame: pl.DataFrame) -> pl.DataFrame:
     """A :data:`LINES_E4` frame as :data:`LINES` (exact: integer to decimal, then divided)."""
-
-    def dec(col: str, dtype: pl.Decimal) -> pl.Expr:
-        return (pl.col(col).cast(pl.Decimal(38, 4)) / LINE_UNITS).cast(dtype)
-
     return frame.select(
         pl.col("dwelling_id", "rubriek", "line", "label").cast(pl.String),
-        dec("quantity_e4", QUANTITY).alias("quantity"),
+        to_decimal(pl.col("quantity_e4"), QUANTITY).alias("quantity"),
         pl.col("unit").cast(pl.String),
-        dec("points_e4", LINE_POINTS).alias("points"),
+        to_decimal(pl.col("points_e4"), LINE_POINTS).alias("points"),
     )
 
 

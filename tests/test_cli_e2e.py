@@ -220,6 +220,7 @@ def test_duckdb_memory_limit(sample_db, tmp_path):
     r = wws("score", str(SAMPLE), "--db", str(db), "--peildatum", "2026-07-01",
             "--duckdb-memory", "64MB")  # fmt: skip
     assert r.returncode == 0, r.stderr
+    assert "duckdb_memory=64MB" in r.stderr  # the run was given the limit
     assert_same_results(db, sample_db)
     bad = tmp_path / "bad.duckdb"
     r = wws("score", str(SAMPLE), "--db", str(bad), "--duckdb-memory", "lots")

@@ -21,7 +21,8 @@ from decimal import Decimal
 
 import polars as pl
 
-E4 = 10_000  # line units per point
+from schemas.numbers import E4, to_decimal  # noqa: F401 - the engine's names for them
+
 DEN = 232_792_560  # lcm(1..22): fine units per line unit
 FINE = E4 * DEN  # fine units per point
 Q_E4 = E4 // 4  # line units per quarter point
@@ -105,11 +106,6 @@ def micro_int(value: Decimal | int | str) -> int:
     if d != d.to_integral_value():
         raise ValueError(f"rule value {value} is finer than 1e-6")
     return int(d)
-
-
-def to_decimal(e4_col: pl.Expr, dtype: pl.Decimal, scale_units: int = E4) -> pl.Expr:
-    """An integer in 1/``scale_units`` units as an exact ``pl.Decimal`` of ``dtype``."""
-    return (e4_col.cast(pl.Decimal(38, 4)) / scale_units).cast(dtype)
 
 
 #: below this magnitude an integer k / 10**4 survives a trip through Float64 exactly
